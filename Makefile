@@ -1,0 +1,48 @@
+# polartep_lab — `make lab` starts the workspace, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8888
+WORKSPACE ?= workspace
+STAMP := $(VENV)/.polartep-installed
+
+.PHONY: install lab test test-python test-server test-browser test-frontend lint system-deps demo clean
+
+## install: create .venv, install the package with its test extras (builds the labextension)
+install: $(STAMP)
+
+$(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	$(BIN)/jupyter labextension develop --overwrite . >/dev/null
+	$(BIN)/jupyter server extension enable --sys-prefix polartep_lab >/dev/null
+	touch $(STAMP)
+
+## demo: prepare the demo workspace folder (idempotent)
+demo: install
+	mkdir -p $(WORKSPACE)
+	$(BIN)/python -m polartep_lab.demo $(WORKSPACE)
+
+## lab: the workspace on 127.0.0.1:$(PORT), every panel on its embedded default
+lab: install demo
+	POLARTEP_DATA_DIR=$${POLARTEP_DATA_DIR:-$(CURDIR)/$(WORKSPACE)/.polartep} \
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser --allow-root \
+		--ServerApp.root_dir=$(CURDIR)/$(WORKSPACE)
+
+## system-deps: apt packages the tests need (only as root, only when missing)
+system-deps:
+	bash scripts/system-deps.sh
+
+## test: every test — lint, typecheck, frontend unit, Python unit+server+integration, browser
+test: install system-deps
+	bash scripts/test.sh
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	cd labextension && PATH=$(CURDIR)/$(BIN):$$PATH jlpm typecheck
+
+clean:
+	rm -rf $(VENV) labextension/node_modules labextension/lib polartep_lab/labextension test-artifacts

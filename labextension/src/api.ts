@@ -1,0 +1,141 @@
+/**
+ * The one place that talks to the Polar TEP server: every request goes through `requestAPI`.
+ */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
+/** An error answered by the server (`{"message", "reason"}`) or a network failure. */
+export class APIError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly reason: string
+  ) {
+    super(message);
+    this.name = 'APIError';
+  }
+}
+
+/** Call `/polartep/<path>` with the server's auth; parse JSON; throw `APIError` on failure. */
+export async function requestAPI<T>(
+  path: string,
+  init: RequestInit = {},
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<T> {
+  const url = URLExt.join(settings.baseUrl, 'polartep', path);
+  let response: Response;
+  try {
+    response = await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new APIError(`cannot reach the server: ${String(error)}`, 0, 'network');
+  }
+  const text = await response.text();
+  let data: any = null;
+  if (text.length > 0) {
+    try {
+      data = JSON.parse(text);
+    } catch {
+      data = text;
+    }
+  }
+  if (!response.ok) {
+    const message =
+      data && typeof data === 'object' && 'message' in data
+        ? String(data.message)
+        : `${response.status} ${response.statusText}`;
+    const reason = data && typeof data === 'object' && 'reason' in data ? String(data.reason) : 'error';
+    throw new APIError(message, response.status, reason);
+  }
+  return data as T;
+}
+
+/** JSON body helper for POST/PUT/PATCH. */
+export function jsonInit(method: string, body?: unknown): RequestInit {
+  return body === undefined
+    ? { method }
+    : { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } };
+}
+
+// ---- workspace status --------------------------------------------------------------------
+
+export namespace Status {
+  export interface IBackend {
+    kind: 'embedded' | 'real' | string;
+    name: string;
+    detail: string;
+  }
+  export interface IFeature {
+    name: string;
+    title: string;
+    description: string;
+    enabled: boolean;
+    reason: string;
+    backend?: IBackend;
+    health?: { ok: boolean; detail: string };
+    config?: Record<string, unknown>;
+  }
+  export interface IReply {
+    version: string;
+    user: string;
+    data_dir: string;
+    root_dir: string;
+    features: IFeature[];
+  }
+}
+
+export class StatusClient {
+  get(): Promise<Status.IReply> {
+    return requestAPI<Status.IReply>('api/status');
+  }
+}
+
+// ---- examples ----------------------------------------------------------------------------
+
+export namespace Examples {
+  export interface IExample {
+    name: string;
+    title: string;
+    description: string;
+    feature: string;
+  }
+}
+
+export class ExamplesClient {
+  async list(): Promise<Examples.IExample[]> {
+    const reply = await requestAPI<{ examples: Examples.IExample[] }>('api/examples');
+    return reply.examples;
+  }
+  /** Copy an example into the workspace; resolves to the new file's path. */
+  async copy(name: string): Promise<string> {
+    const reply = await requestAPI<{ path: string }>(
+      `api/examples/${encodeURIComponent(name)}/copy`,
+      jsonInit('POST', {})
+    );
+    return reply.path;
+  }
+}
+
+// ---- documentation -----------------------------------------------------------------------
+
+export namespace Docs {
+  export interface IPageInfo {
+    slug: string;
+    title: string;
+    order: number;
+  }
+  export interface IPage {
+    slug: string;
+    title: string;
+    markdown: string;
+  }
+}
+
+export class DocsClient {
+  async list(): Promise<Docs.IPageInfo[]> {
+    const reply = await requestAPI<{ pages: Docs.IPageInfo[] }>('api/docs');
+    return reply.pages;
+  }
+  page(slug: string): Promise<Docs.IPage> {
+    return requestAPI<Docs.IPage>(`api/docs/${encodeURIComponent(slug)}`);
+  }
+}

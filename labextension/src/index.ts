@@ -1,0 +1,9 @@
+import { JupyterFrontEndPlugin } from '@jupyterlab/application';
+
+import { docsPlugin } from './docs/plugin';
+import { examplesPlugin } from './examples/plugin';
+import { homePlugin } from './home/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin];
+
+export default plugins;

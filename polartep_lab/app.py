@@ -1,0 +1,133 @@
+"""The server extension: `c.PolarTEP.<trait>` configures every feature of the workspace."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from jupyter_server.extension.application import ExtensionApp
+from jupyter_server.utils import url_path_join
+from traitlets import Bool, Dict, List, Unicode, default
+
+from ._version import __version__
+from .core import features as registry
+from .core.features import FeatureContext
+from .core.http import OutboundClient, OutboundPolicy
+from .core.paths import default_data_dir
+from .core.status import FeatureState, StatusHandler, Workspace
+
+
+class PolarTEP(ExtensionApp):
+    """Polar TEP workspace: builds one service per feature and mounts its routes under /polartep/."""
+
+    name = "polartep_lab"
+    version = __version__
+    description = "Polar TEP Earth-observation workspace"
+    load_other_extensions = True
+
+    # ---- workspace-wide -------------------------------------------------------------------------
+    data_dir = Unicode(
+        help="Where the workspace keeps its state (catalog, jobs, secrets, drafts …). "
+        "Default: $POLARTEP_DATA_DIR, else <jupyter data dir>/polartep.",
+    ).tag(config=True)
+
+    @default("data_dir")
+    def _data_dir_default(self) -> str:
+        return str(default_data_dir())
+
+    disabled_features = List(
+        Unicode(),
+        default_value=[],
+        help="Features switched off as a unit: no routes, no panel (e.g. ['dashboard']).",
+    ).tag(config=True)
+
+    feature_backends = Dict(
+        value_trait=Unicode(),
+        default_value={},
+        help="Per-feature backend choice, {feature: 'embedded' | 'real'}; features that have a "
+        "dedicated trait (e.g. stac_backend) read that one first.",
+    ).tag(config=True)
+
+    outbound_allowed_hosts = List(
+        Unicode(),
+        default_value=[],
+        help="Hosts the outbound HTTP client may reach even when they resolve to link-local or "
+        "cloud-metadata addresses (which are refused otherwise).",
+    ).tag(config=True)
+
+    outbound_allow_link_local = Bool(
+        False, help="Allow outbound requests to link-local/metadata addresses (never in production)."
+    ).tag(config=True)
+
+    # ---------------------------------------------------------------------------------------------
+
+    def backend_choice(self, feature: str, default_choice: str = "embedded") -> str:
+        return self.feature_backends.get(feature, default_choice)
+
+    def credentials_for_host(self, host: str) -> dict[str, str]:
+        """Credentials lookup for the outbound client; the secrets feature plugs in here."""
+        lookup = self.settings.get("polartep_credentials_lookup")
+        return dict(lookup(host)) if lookup else {}
+
+    def initialize_settings(self) -> None:
+        data_dir = Path(self.data_dir).expanduser()
+        data_dir.mkdir(parents=True, exist_ok=True)
+        root_dir = Path(self.serverapp.root_dir).expanduser().resolve()
+        http = OutboundClient(
+            OutboundPolicy(self.outbound_allowed_hosts, self.outbound_allow_link_local),
+            credentials=self.credentials_for_host,
+        )
+        services: dict[str, Any] = {}
+        states: list[FeatureState] = []
+        for feature in registry.discover():
+            if feature.name in self.disabled_features:
+                states.append(FeatureState(feature, False, "disabled by configuration"))
+                continue
+            missing = [r for r in feature.requires if r not in services]
+            if missing:
+                states.append(FeatureState(feature, False, f"needs {', '.join(missing)}"))
+                continue
+            ctx = FeatureContext(
+                app=self,
+                data_dir=data_dir / feature.name,
+                root_dir=root_dir,
+                http=http,
+                services=services,
+                log=logging.getLogger(f"polartep.{feature.name}"),
+                base_url=self.serverapp.base_url,
+            )
+            try:
+                services[feature.name] = feature.build(ctx)
+            except Exception as exc:
+                self.log.exception("Polar TEP feature %s failed to start", feature.name)
+                states.append(FeatureState(feature, False, f"failed to start: {exc}"))
+                continue
+            states.append(FeatureState(feature, True, "enabled", services[feature.name]))
+        self.states = states
+        self.settings.update(
+            polartep_services=services,
+            polartep_workspace=Workspace(states, str(data_dir), str(root_dir)),
+            polartep_http=http,
+        )
+
+    def initialize_handlers(self) -> None:
+        # ExtensionApp prefixes every pattern with the server's base_url
+        handlers: list[tuple[str, type, dict[str, Any]]] = [("/polartep/api/status", StatusHandler, {})]
+        for state in self.states:
+            if not state.enabled:
+                continue
+            for route in state.feature.routes:
+                handlers.append((url_path_join("/polartep", route.regex()), route.handler, route.kwargs))
+        self.handlers.extend(handlers)
+
+    async def stop_extension(self) -> None:
+        for service in self.settings.get("polartep_services", {}).values():
+            close = getattr(service, "close", None)
+            if close is not None:
+                result = close()
+                if hasattr(result, "__await__"):
+                    await result
+
+
+main = launch_instance = PolarTEP.launch_instance

@@ -1,0 +1,1 @@
+"""What every feature shares: errors, settings/paths, the feature registry, outbound HTTP."""

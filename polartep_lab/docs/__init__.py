@@ -1,0 +1,1 @@
+"""The user guide (the *.md pages in this folder) and the feature that serves it inside JupyterLab."""
