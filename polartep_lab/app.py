@@ -60,6 +60,46 @@ class PolarTEP(ExtensionApp):
         False, help="Allow outbound requests to link-local/metadata addresses (never in production)."
     ).tag(config=True)
 
+    # ==== stac ==== STAC data access: catalogs, workspace catalog store (embedded | pgstac)
+    # (traits of the stac feature go below this line)
+
+    # ---- end stac
+
+    # ==== tiles ==== map tiles: titiler via jupyter-server-proxy, tile matrix sets, titiler-pgstac
+    # (traits of the tiles feature go below this line)
+
+    # ---- end tiles
+
+    # ==== secrets ==== secrets: encrypted store, platform mount dir, injection
+    # (traits of the secrets feature go below this line)
+
+    # ---- end secrets
+
+    # ==== jobs ==== headless jobs: runner, concurrency, retention
+    # (traits of the jobs feature go below this line)
+
+    # ---- end jobs
+
+    # ==== workflows ==== workflows: local executor | Argo server
+    # (traits of the workflows feature go below this line)
+
+    # ---- end workflows
+
+    # ==== files ==== files: storage roots (workspace, S3), uploads
+    # (traits of the files feature go below this line)
+
+    # ---- end files
+
+    # ==== environments ==== environments: local builder | conda-store
+    # (traits of the environments feature go below this line)
+
+    # ---- end environments
+
+    # ==== hub ==== multi-user: JupyterHub groups, feature sets
+    # (traits of the hub feature go below this line)
+
+    # ---- end hub
+
     # ---------------------------------------------------------------------------------------------
 
     def backend_choice(self, feature: str, default_choice: str = "embedded") -> str:

@@ -3,6 +3,9 @@
 set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# ==== per-feature system packages (one line each; a test that needs a package checks it too)
+
+# ---- end per-feature system packages
 if [ "${#need[@]}" -eq 0 ]; then
   exit 0
 fi
