@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/jupyter labextension develop --overwrite . >/dev/null
-	$(BIN)/jupyter server extension enable --sys-prefix polartep_lab >/dev/null
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter labextension develop --overwrite . >/dev/null
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter server extension enable --sys-prefix polartep_lab >/dev/null
 	touch $(STAMP)
 
 ## demo: prepare the demo workspace folder (idempotent)
