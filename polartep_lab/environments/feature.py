@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 from typing import Any
 
 from ..core.features import Backend, Feature, FeatureContext, Health, Route
@@ -50,13 +51,18 @@ def build(ctx: FeatureContext) -> EnvironmentService:
             kernels,
             {
                 "installer": app.environments_installer,
-                "find_links": list(app.environments_find_links),
+                "find_links": [_absolute(link) for link in app.environments_find_links],
                 "index_url": app.environments_index_url,
                 "offline": app.environments_offline,
                 "cache_dir": app.environments_cache_dir,
             },
         )
     return EnvironmentService(backend, kernels)
+
+
+def _absolute(link: str) -> str:
+    """Builds run in their own folder: a relative wheel folder is taken from the server's."""
+    return link if "://" in link else str(Path(link).expanduser().resolve())
 
 
 def _token(ctx: FeatureContext) -> str | None:

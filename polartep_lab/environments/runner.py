@@ -61,10 +61,11 @@ class Build:
         self.log.write(f"[{time.strftime('%H:%M:%S')}] {line}\n")
         self.log.flush()
 
-    def run(self, argv: list[str], env: dict[str, str] | None = None) -> None:
+    def run(self, argv: list[str], env: dict[str, str] | None = None, show_output: bool = True) -> None:
         self.say("$ " + " ".join(argv))
         process_env = {**os.environ, "NO_COLOR": "1", **(env or {})}
-        code = subprocess.call(argv, stdout=self.log, stderr=subprocess.STDOUT, env=process_env, cwd=self.dir)
+        out = self.log if show_output else subprocess.DEVNULL
+        code = subprocess.call(argv, stdout=out, stderr=self.log, env=process_env, cwd=self.dir)
         if code != 0:
             raise BuildFailed(f"{Path(argv[0]).name} {argv[1] if len(argv) > 1 else ''} exited with {code}")
 
@@ -111,6 +112,7 @@ class Build:
             [uv, "pip", "compile", "requirements.in", "-o", "requirements.lock.tmp", "--generate-hashes",
              "--python-version", python, "--no-header", *self.index_args()],
             env,
+            show_output=False,  # the lockfile itself; progress and errors go to stderr
         )  # fmt: skip
         self.say(f"creating the venv {self.prefix}")
         self.run(
@@ -180,11 +182,14 @@ def main(data_dir: Path, build_id: int) -> int:
             store.finish(data_dir, build_id, "FAILED", f"{type(exc).__name__}: {exc}")
             shutil.rmtree(job.prefix, ignore_errors=True)
             return 1
-        if store.finish(data_dir, build_id, "COMPLETED", "ready"):
+        job.say(f"COMPLETED: build {build_id} becomes the active build; its kernel points at it")
+
+        def point_kernel(row: Any) -> None:
             KernelSpecs(data_dir / "jupyter").write(
                 row["namespace"], row["name"], str(job.python_path()), build_id, spec.variables
             )
-            job.say(f"COMPLETED: build {build_id} is now the active build; its kernel is ready")
+
+        store.finish(data_dir, build_id, "COMPLETED", "ready", on_active=point_kernel)
         return 0
 
 

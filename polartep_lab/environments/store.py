@@ -7,7 +7,7 @@ status survives a server restart, and a notebook's Python API sees the same envi
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,8 +80,18 @@ def connect(data_dir: Path) -> Iterator[sqlite3.Connection]:
         conn.close()
 
 
-def finish(data_dir: Path, build_id: int, status: str, message: str) -> bool:
-    """Move an unfinished build to a final status; False when it already was final (e.g. canceled)."""
+def finish(
+    data_dir: Path,
+    build_id: int,
+    status: str,
+    message: str,
+    on_active: Callable[[sqlite3.Row], None] | None = None,
+) -> bool:
+    """Move an unfinished build to a final status; False when it already was final (e.g. canceled).
+
+    A COMPLETED build becomes its environment's active build; `on_active` runs inside the same
+    transaction (the kernelspec is in place before anyone can read the new status).
+    """
     with connect(data_dir) as conn:
         cur = conn.execute(
             "UPDATE builds SET status=?, message=?, finished=? WHERE id=? AND status IN (?, ?)",
@@ -97,4 +107,6 @@ def finish(data_dir: Path, build_id: int, status: str, message: str) -> bool:
                 ).rowcount
                 == 1
             )
+            if done and on_active is not None:
+                on_active(row)
         return done

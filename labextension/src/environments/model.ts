@@ -6,7 +6,14 @@ import { isRunning } from './format';
 
 /** State of the environments panel: the list (polled; fast while a build runs) and one followed log. */
 export class EnvironmentsModel {
-  constructor(readonly client = new EnvironmentsClient()) {
+  /**
+   * @param refreshKernelSpecs makes JupyterLab re-read the kernelspecs (launcher, kernel pickers);
+   *   called as soon as an environment's kernel appears, moves to another build or goes away.
+   */
+  constructor(
+    private readonly refreshKernelSpecs: () => Promise<void> = async () => undefined,
+    readonly client = new EnvironmentsClient()
+  ) {
     this._poll = new Poll({
       factory: () => this.refresh(),
       frequency: { interval: 10 * 1000, backoff: true, max: 120 * 1000 },
@@ -42,12 +49,30 @@ export class EnvironmentsModel {
       this._changed.emit();
       throw error;
     }
+    const kernels = this._environments
+      .filter(e => e.kernel_name)
+      .map(e => `${e.kernel_name}@${e.active_build_id}`)
+      .sort()
+      .join(',');
+    if (kernels !== this._kernels) {
+      this._kernels = kernels;
+      await this.refreshKernels();
+    }
     const running = this._environments.some(e => isRunning(e.status));
     const interval = running ? 1000 : 10 * 1000;
     if (this._poll.frequency.interval !== interval) {
       this._poll.frequency = { interval, backoff: !running, max: 120 * 1000 };
     }
     this._changed.emit();
+  }
+
+  /** Make the launcher and kernel pickers show the current kernels now (not at their next poll). */
+  async refreshKernels(): Promise<void> {
+    try {
+      await this.refreshKernelSpecs();
+    } catch (error) {
+      console.warn('Polar TEP: cannot refresh kernelspecs', error);
+    }
   }
 
   refreshNow(): Promise<void> {
@@ -102,5 +127,6 @@ export class EnvironmentsModel {
   private _error: string | null = null;
   private _followed: { buildId: number; status: Environments.BuildStatus; log: string } | null = null;
   private _offset = 0;
+  private _kernels = '';
   private _disposed = false;
 }

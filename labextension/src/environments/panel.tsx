@@ -234,7 +234,12 @@ function Details(props: {
             Kernel <code>{env.kernel_name}</code>{' '}
             <button
               className="jp-mod-styled"
-              onClick={() => void commands.execute('notebook:create-new', { kernelName: env.kernel_name })}
+              onClick={() =>
+                void model
+                  .refreshKernels()
+                  .then(() => commands.execute('notebook:create-new', { kernelName: env.kernel_name }))
+                  .catch(error => Notification.error(message(error)))
+              }
             >
               New notebook
             </button>

@@ -33,7 +33,7 @@ export const environmentsPlugin: JupyterFrontEndPlugin<void> = {
     restorer: ILayoutRestorer | null,
     palette: ICommandPalette | null
   ) => {
-    const model = new EnvironmentsModel();
+    const model = new EnvironmentsModel(() => app.serviceManager.kernelspecs.refreshSpecs());
     const panel = new EnvironmentsPanel(model);
     panel.id = PANEL_ID;
     panel.title.icon = environmentsIcon;
