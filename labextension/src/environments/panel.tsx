@@ -248,58 +248,49 @@ function Details(props: {
           <span>No kernel yet: the environment has no completed build.</span>
         )}
       </div>
-      <table className="jp-polartep-environments-builds">
-        <thead>
-          <tr>
-            <th>Build</th>
-            <th>Status</th>
-            <th>Created</th>
-            <th />
-          </tr>
-        </thead>
-        <tbody>
-          {[...env.builds].reverse().map(build => (
-            <tr key={build.id} data-build={build.id} title={build.message}>
-              <td>
-                #{build.id}
-                {build.id === env.active_build_id && <span className="jp-polartep-environments-active"> active</span>}
-              </td>
-              <td>
-                <Badge status={build.status} />
-              </td>
-              <td>{build.created.replace('T', ' ').slice(0, 16)}</td>
-              <td className="jp-polartep-environments-build-actions">
-                <button className="jp-mod-styled" onClick={() => model.follow(build.id)}>
-                  Log
+      <ol className="jp-polartep-environments-builds" aria-label="Builds">
+        {[...env.builds].reverse().map(build => (
+          <li key={build.id} data-build={build.id} title={build.message}>
+            <div className="jp-polartep-environments-build-head">
+              <span>#{build.id}</span>
+              <Badge status={build.status} />
+              {build.id === env.active_build_id && <span className="jp-polartep-environments-active">active</span>}
+              <span className="jp-polartep-environments-date">{build.created.replace('T', ' ').slice(0, 16)}</span>
+            </div>
+            {build.status === 'FAILED' && build.message && (
+              <div className="jp-polartep-environments-message">{build.message}</div>
+            )}
+            <div className="jp-polartep-environments-build-actions">
+              <button className="jp-mod-styled" onClick={() => model.follow(build.id)}>
+                Log
+              </button>
+              {isRunning(build.status) && (
+                <button className="jp-mod-styled" onClick={act(() => model.client.cancel(build.id))}>
+                  Cancel
                 </button>
-                {isRunning(build.status) && (
-                  <button className="jp-mod-styled" onClick={act(() => model.client.cancel(build.id))}>
-                    Cancel
-                  </button>
-                )}
-                {build.status === 'COMPLETED' && build.id !== env.active_build_id && (
-                  <button
-                    className="jp-mod-styled"
-                    onClick={act(() => model.client.activate(env.namespace, env.name, build.id))}
-                  >
-                    Make active
-                  </button>
-                )}
-                {build.has_lockfile && (
-                  <button
-                    className="jp-mod-styled"
-                    onClick={act(async () =>
-                      download(`${env.name}-build-${build.id}.lock.txt`, await model.client.lockfile(build.id))
-                    )}
-                  >
-                    Lockfile
-                  </button>
-                )}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+              )}
+              {build.status === 'COMPLETED' && build.id !== env.active_build_id && (
+                <button
+                  className="jp-mod-styled"
+                  onClick={act(() => model.client.activate(env.namespace, env.name, build.id))}
+                >
+                  Make active
+                </button>
+              )}
+              {build.has_lockfile && (
+                <button
+                  className="jp-mod-styled"
+                  onClick={act(async () =>
+                    download(`${env.name}-build-${build.id}.lock.txt`, await model.client.lockfile(build.id))
+                  )}
+                >
+                  Lockfile
+                </button>
+              )}
+            </div>
+          </li>
+        ))}
+      </ol>
       <Rebuild key={`${env.namespace}/${env.name}/${env.active_build_id}`} model={model} env={env} />
       <div className="jp-polartep-environments-actions">
         <button className="jp-mod-styled" onClick={() => download(`${env.name}.environment.yml`, env.specification)}>
