@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 _service: EnvironmentService | None = None
 
 
-def service() -> EnvironmentService:
+def default_service() -> EnvironmentService:
     """The embedded environments service on this workspace's data dir (`$POLARTEP_DATA_DIR`)."""
     global _service
     if _service is None:
@@ -38,47 +38,47 @@ def create(
     name: str, spec: str, namespace: str = "default", wait: bool = True, timeout: float = 900
 ) -> DescribeBuild:
     """Create an environment from environment.yml text; with `wait`, return its finished build."""
-    build = service().create(namespace, name, spec)
-    return service().wait(build.id, timeout) if wait else build
+    build = default_service().create(namespace, name, spec)
+    return default_service().wait(build.id, timeout) if wait else build
 
 
 def update(
     name: str, spec: str, namespace: str = "default", wait: bool = True, timeout: float = 900
 ) -> DescribeBuild:
     """Rebuild with a new spec (call `diff` first to see what changes)."""
-    build = service().rebuild(namespace, name, spec, confirm=True)
-    return service().wait(build.id, timeout) if wait else build
+    build = default_service().rebuild(namespace, name, spec, confirm=True)
+    return default_service().wait(build.id, timeout) if wait else build
 
 
 def diff(name: str, spec: str, namespace: str = "default") -> dict[str, Any]:
-    return service().diff(namespace, name, spec).model_dump()
+    return default_service().diff(namespace, name, spec).model_dump()
 
 
 def list() -> list[DescribeEnvironment]:
-    return service().list()
+    return default_service().list()
 
 
 def get(name: str, namespace: str = "default") -> DescribeEnvironment:
-    return service().get(namespace, name)
+    return default_service().get(namespace, name)
 
 
 def activate(name: str, build: int, namespace: str = "default") -> DescribeEnvironment:
     """Make an older (or newer) completed build the active one; the kernel follows."""
-    return service().activate(namespace, name, build)
+    return default_service().activate(namespace, name, build)
 
 
 def delete(name: str, namespace: str = "default") -> None:
-    service().delete(namespace, name)
+    default_service().delete(namespace, name)
 
 
 def kernel_name(name: str, namespace: str = "default") -> str:
-    return service().kernel_name_for(f"{namespace}/{name}")
+    return default_service().kernel_name_for(f"{namespace}/{name}")
 
 
 def cancel(build: int) -> DescribeBuild:
     """Stop a queued or running build; the active build stays as it was."""
-    return service().cancel(build)
+    return default_service().cancel(build)
 
 
 def log(build: int) -> str:
-    return service().build_log(build).log
+    return default_service().build_log(build).log
