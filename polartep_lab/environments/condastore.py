@@ -4,6 +4,10 @@ Every call goes through the workspace's outbound client (`ctx.http`: SSRF guard,
 host) with `Authorization: Bearer <token>` from the secrets store. Namespaces are created on
 first use; a new specification is `POST /api/v1/specification/`; rollback is
 `PUT /api/v1/environment/{namespace}/{name}/ {"build_id"}`.
+
+The `conda-store` client package from PyPI is not used for these calls: it is aiohttp-based (its
+requests would bypass the workspace's outbound guard and credential lookup) and covers neither
+switching the active build, cancelling, nor reading build logs.
 """
 
 from __future__ import annotations

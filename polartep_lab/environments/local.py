@@ -19,7 +19,7 @@ from . import store
 from .backend import EnvironmentBackend
 from .kernels import KernelSpecs, kernel_name
 from .models import BuildStatus, DescribeBuild, DescribeEnvironment
-from .runner import conda_tool
+from .runner import BuildFailed, conda_tool, uv_binary
 from .spec import Specification
 
 
@@ -242,6 +242,16 @@ class LocalBuilder(EnvironmentBackend):
     def describe_backend(self) -> str:
         tool = conda_tool() if self.options.get("installer", "auto") != "uv" else None
         return f"builds with {Path(tool).name}" if tool else "builds venvs with uv"
+
+    def health(self) -> tuple[bool, str]:
+        tool = conda_tool() if self.options.get("installer", "auto") != "uv" else None
+        if tool:
+            return True, f"builds with {tool}"
+        try:
+            uv = uv_binary()
+        except BuildFailed as exc:
+            return False, str(exc)
+        return True, f"builds venvs with {uv}"
 
     def close(self) -> None:
         for proc in self._procs.values():
