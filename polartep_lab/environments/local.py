@@ -210,7 +210,12 @@ class LocalBuilder(EnvironmentBackend):
                 log.write("CANCELED by the user\n")
             proc = self._procs.pop(build_id, None)
             if proc is not None:
-                proc.wait(timeout=30)
+                try:
+                    proc.wait(timeout=30)
+                except subprocess.TimeoutExpired:
+                    with contextlib.suppress(ProcessLookupError, PermissionError):
+                        os.killpg(pid, signal.SIGKILL)
+                    proc.wait(timeout=30)
             shutil.rmtree(store.build_dir(self.data_dir, build_id) / "env", ignore_errors=True)
         return self.build(build_id)
 
