@@ -94,6 +94,51 @@ class PolarTEP(ExtensionApp):
 
     # ==== environments ==== environments: local builder | conda-store
     # (traits of the environments feature go below this line)
+    from traitlets import Enum as _EnvEnum
+
+    environments_backend = _EnvEnum(
+        ["embedded", "conda-store"],
+        default_value="embedded",
+        help="Where environments are built: 'embedded' (a local builder under the data dir: conda/"
+        "mamba/micromamba when on PATH, else uv venvs) or 'conda-store' (its REST API at "
+        "environments_conda_store_url).",
+    ).tag(config=True)
+    environments_installer = _EnvEnum(
+        ["auto", "uv", "conda"],
+        default_value="auto",
+        help="Embedded builder: 'auto' uses conda/mamba/micromamba when one is on PATH, else uv; "
+        "'uv' always builds venvs; 'conda' requires a conda installer.",
+    ).tag(config=True)
+    environments_find_links = List(
+        Unicode(),
+        default_value=[],
+        help="Embedded builder: extra folders/URLs of wheels for pip packages (uv --find-links).",
+    ).tag(config=True)
+    environments_index_url = Unicode(
+        "", help="Embedded builder: the package index for pip packages (default: uv's, i.e. PyPI)."
+    ).tag(config=True)
+    environments_offline = Bool(
+        False, help="Embedded builder: install from the uv cache and find-links only (uv --offline)."
+    ).tag(config=True)
+    environments_cache_dir = Unicode(
+        "", help="Embedded builder: uv's package cache (default: uv's own, shared across builds)."
+    ).tag(config=True)
+    environments_conda_store_url = Unicode(
+        "", help="conda-store server URL including its prefix, e.g. https://hub.example/conda-store/."
+    ).tag(config=True)
+    environments_conda_store_token_secret = Unicode(
+        "CONDA_STORE_TOKEN",
+        help="Name of the secret (secrets store, else environment variable) holding the conda-store "
+        "API token.",
+    ).tag(config=True)
+    environments_conda_store_prefix = Unicode(
+        "",
+        help="Where conda-store's environments are mounted on this machine (its store directory); "
+        "when set, each environment's kernel runs <prefix>/<namespace>/envs/<name>/bin/python "
+        "(conda-store's default environment_directory).",
+    ).tag(config=True)
+
+    del _EnvEnum
 
     # ---- end environments
 

@@ -1,9 +1,10 @@
 import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { docsPlugin } from './docs/plugin';
+import { environmentsPlugin } from './environments/plugin';
 import { examplesPlugin } from './examples/plugin';
 import { homePlugin } from './home/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, environmentsPlugin];
 
 export default plugins;
