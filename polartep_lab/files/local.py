@@ -1,0 +1,65 @@
+"""The `workspace` root: the notebook server's folder on this machine (the embedded default)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from fsspec.implementations.local import LocalFileSystem
+
+from ..core.errors import Invalid, NotFound
+from .roots import StorageRoot
+
+
+class LocalRoot(StorageRoot):
+    """A folder on local disk. Symlinks that point outside it are refused and not listed."""
+
+    kind = "local"
+
+    def __init__(
+        self,
+        name: str,
+        folder: Path,
+        title: str = "",
+        excluded: tuple[Path, ...] = (),
+        show_hidden: bool = False,
+    ) -> None:
+        super().__init__(name, title or "Workspace", show_hidden)
+        self.folder = Path(folder).resolve()
+        self.excluded = tuple(Path(p).resolve() for p in excluded)
+        self._fs = LocalFileSystem()
+
+    @property
+    def fs(self) -> Any:
+        return self._fs
+
+    def _resolved(self, rel: str) -> Path:
+        candidate = (self.folder / rel).resolve() if rel else self.folder
+        if candidate != self.folder and self.folder not in candidate.parents:
+            raise Invalid(f"path {rel!r} leads outside its root (symlink)", "path_escape")
+        for excluded in self.excluded:
+            if candidate == excluded or excluded in candidate.parents:
+                raise NotFound(f"{rel!r} is not part of the workspace files", "hidden")
+        return candidate
+
+    def full(self, rel: str) -> str:
+        self._resolved(rel)
+        # the unresolved path: moving/deleting a symlink acts on the link, not its target
+        return str(self.folder / rel) if rel else str(self.folder)
+
+    def url(self, rel: str) -> str:
+        return str(self._resolved(rel))
+
+    def local_path(self, rel: str) -> Path | None:
+        return self._resolved(rel)
+
+    def visible(self, rel: str) -> bool:
+        try:
+            self._resolved(rel)
+        except (Invalid, NotFound):
+            return False
+        return os.path.exists(self.folder / rel)
+
+    def describe(self) -> dict[str, Any]:
+        return {**super().describe(), "removable": False}
