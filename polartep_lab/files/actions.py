@@ -61,7 +61,7 @@ def build_item(root: StorageRoot, rel: str, collection_id: str, item_id: str | N
         if local is None:
             import rasterio
 
-            with rasterio.open(href, opener=root.fs.open) as src:
+            with rasterio.open(root.full(rel), opener=root.fs) as src:
                 item = create_stac_item(
                     src,
                     id=item_id or _safe_id(Path(rel).stem),

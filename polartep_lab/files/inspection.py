@@ -78,7 +78,7 @@ def _open_raster(root: StorageRoot, rel: str) -> Any:
     local = root.local_path(rel)
     if local is not None:
         return rasterio.open(local)
-    return rasterio.open(root.url(rel), opener=root.fs.open)
+    return rasterio.open(root.full(rel), opener=root.fs)
 
 
 def inspect_raster(root: StorageRoot, rel: str, size: int | None = None) -> dict[str, Any]:

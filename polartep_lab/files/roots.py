@@ -149,11 +149,16 @@ class StorageRoot(ABC):
             return rel == "" or bool(self.fs.exists(self.full(rel)))
 
     def list(self, rel: str, show_hidden: bool = False) -> list[Entry]:
-        with self.errors(rel):
-            base = self.full(rel)
-            if rel and not self.fs.isdir(base):
-                raise NotFound(f"{self.name}:{rel} is not a folder", "not_a_folder")
-            infos = self.fs.ls(base, detail=True)
+        try:
+            with self.errors(rel):
+                base = self.full(rel)
+                if rel and not self.fs.isdir(base):
+                    raise NotFound(f"{self.name}:{rel} is not a folder", "not_a_folder")
+                infos = self.fs.ls(base, detail=True)
+        except NotFound:
+            if rel:
+                raise
+            infos = []  # an empty bucket prefix is an empty root, not a missing one
         out = []
         prefix = base.rstrip("/")
         for info in infos:
