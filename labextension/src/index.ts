@@ -2,8 +2,9 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 
 import { docsPlugin } from './docs/plugin';
 import { examplesPlugin } from './examples/plugin';
+import { filesPlugin } from './files/plugin';
 import { homePlugin } from './home/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, filesPlugin];
 
 export default plugins;
