@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from ..core.features import Backend, Feature, FeatureContext, Health, Route
@@ -97,6 +98,23 @@ def _config(service: FileService) -> dict[str, Any]:
     }
 
 
+def _demo(folder: Path) -> list[str]:
+    """Polar sample data in `polar-data/` (never overwrites)."""
+    from . import samples
+
+    made = []
+    for name, make in (
+        ("arctic.tif", lambda p: samples.polar_geotiff(p, size=600)),
+        ("stations.geojson", samples.stations_geojson),
+        ("sea-ice.nc", samples.sea_ice_netcdf),
+    ):
+        target = folder / "polar-data" / name
+        if not target.exists():
+            make(target)
+            made.append(f"polar-data/{name}")
+    return made
+
+
 FEATURE = Feature(
     name="files",
     title="Geospatial files",
@@ -118,5 +136,6 @@ FEATURE = Feature(
     backend=_backend,
     health=_health,
     config=_config,
+    demo=_demo,
     order=40,
 )

@@ -94,6 +94,25 @@ class FileService:
             self.user_roots[spec.name] = self._s3_root(spec)
         self.trash.purge_expired(self._root_or_none)
 
+    @classmethod
+    def for_folder(cls, folder: str | Path = ".", data_dir: str | Path | None = None) -> FileService:
+        """The service over one local folder (root `workspace`), for notebooks and scripts."""
+        from ..core.paths import default_data_dir
+
+        data = Path(data_dir) if data_dir is not None else default_data_dir() / "files"
+        return cls(data, [LocalRoot("workspace", Path(folder), excluded=(data.parent,))])
+
+    def wait(self, task_id: str, timeout: float = 600) -> DescribeTask:
+        """Block until a task is done or failed (for notebooks)."""
+        import time
+
+        deadline = time.monotonic() + timeout
+        while True:
+            task = self.tasks.get(task_id)
+            if task.status in (TaskStatus.done, TaskStatus.failed) or time.monotonic() > deadline:
+                return task
+            time.sleep(0.2)
+
     # ---- roots ---------------------------------------------------------------------------------
     def _load_user_roots(self) -> list[CreateS3Root]:
         if not self._user_roots_file.is_file():
