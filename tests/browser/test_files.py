@@ -71,3 +71,16 @@ def test_upload_inspect_and_convert(jlab: JupyterLabPage, tmp_path: Path) -> Non
     expect(listing.get_by_role("option", name="arctic-cog.tif")).to_be_visible()
     listing.get_by_role("option", name="arctic-cog.tif").click()
     expect(meta).to_contain_text("valid COG")
+
+    # When a file is deleted with the Delete key, it asks, then moves it to the trash
+    listing.get_by_role("option", name="arctic (1).tif").click()
+    listing.press("Delete")
+    page.locator(".jp-Dialog").get_by_role("button", name="Move to trash").click()
+    expect(listing.get_by_role("option", name="arctic (1).tif")).to_have_count(0)
+    assert not (jlab.lab.root / "arctic (1).tif").exists()
+    # And the trash restores it
+    panel.get_by_role("button", name="Trash").click()
+    trash = panel.get_by_label("Trash", exact=True)
+    trash.get_by_role("button", name="Restore").click()
+    expect(listing.get_by_role("option", name="arctic (1).tif")).to_be_visible()
+    assert (jlab.lab.root / "arctic (1).tif").is_file()

@@ -227,6 +227,20 @@ export class FilesModel {
     return task;
   }
 
+  /** The trash, shown in the panel while `trash` is not null. */
+  get trash(): Files.ITrashEntry[] | null {
+    return this._trash;
+  }
+  async toggleTrash(): Promise<void> {
+    this._trash = this._trash === null ? await this.client.trash() : null;
+    this._changed.emit();
+  }
+  async restore(id: string): Promise<void> {
+    await this.client.restore(id);
+    this._trash = await this.client.trash();
+    await this.refresh().catch(() => undefined);
+  }
+
   dispose(): void {
     this._poll.dispose();
     Signal.clearData(this);
@@ -246,4 +260,5 @@ export class FilesModel {
   private _tasks: Files.ITask[] = [];
   private _filter = '';
   private _sort: SortKey = 'name';
+  private _trash: Files.ITrashEntry[] | null = null;
 }

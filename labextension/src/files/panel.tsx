@@ -18,6 +18,7 @@ export interface IFilesActions {
   canPreview(): boolean;
   convert(entry: Files.IEntry): Promise<void>;
   register(entry: Files.IEntry): Promise<void>;
+  restore(id: string): Promise<void>;
 }
 
 function useModel(model: FilesModel): void {
@@ -133,6 +134,13 @@ function FilesView(props: { model: FilesModel; actions: IFilesActions }): JSX.El
         </button>
         <button className="jp-mod-styled" onClick={() => folderInput.current?.click()}>
           Upload folder
+        </button>
+        <button
+          className="jp-mod-styled"
+          aria-pressed={model.trash !== null}
+          onClick={() => void model.toggleTrash().catch(() => undefined)}
+        >
+          Trash
         </button>
         <input
           ref={fileInput}
@@ -252,6 +260,22 @@ function FilesView(props: { model: FilesModel; actions: IFilesActions }): JSX.El
             Delete
           </li>
         </ul>
+      )}
+      {model.trash !== null && (
+        <section className="jp-polartep-files-trash" aria-label="Trash">
+          <h3>Trash</h3>
+          {model.trash.length === 0 && <div>The trash is empty.</div>}
+          {model.trash.map(t => (
+            <div key={t.id} className="jp-polartep-files-trash-row">
+              <span title={t.deleted}>
+                {t.root}:{t.path}
+              </span>
+              <button className="jp-mod-styled" onClick={() => void actions.restore(t.id)}>
+                Restore
+              </button>
+            </div>
+          ))}
+        </section>
       )}
       {model.uploads.length > 0 && (
         <section className="jp-polartep-files-uploads" aria-label="Uploads">

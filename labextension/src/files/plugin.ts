@@ -114,6 +114,7 @@ function makeActions(app: JupyterFrontEnd, model: FilesModel): IFilesActions {
         }
         Notification.success(`COG written: ${task.result?.path}`, { autoClose: 4000 });
       }),
+    restore: id => guard('Restore failed', () => model.restore(id)),
     register: entry =>
       guard('Register as STAC item failed', async () => {
         const answer = await InputDialog.getText({
