@@ -112,8 +112,8 @@ class UploadStore:
                 fh.write(data)
                 fh.flush()
                 os.fsync(fh.fileno())
+            # the partial file's size is the offset (see get): no record write per chunk
             upload.offset = offset + len(data)
-            self.save(upload)
             return upload
 
     def finish(self, upload: DescribeUpload, state: UploadState, final_path: str | None = None) -> None:
