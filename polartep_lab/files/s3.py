@@ -85,7 +85,7 @@ class S3Root(StorageRoot):
                 )
             try:
                 return parse_credentials(self.secret_lookup(self.credentials_secret))
-            except (KeyError, LookupError) as exc:
+            except (KeyError, LookupError, NotFound) as exc:
                 raise Forbidden(
                     f"secret {self.credentials_secret!r} for root {self.name!r} does not exist", "no_secret"
                 ) from exc

@@ -137,3 +137,37 @@ async def test_bad_paths(jp_fetch: Any, raw_fetch: Any, jp_root_dir: Path, tmp_p
         body={"root": "workspace", "path": "escape/new.txt", "size": 1},
     )
     assert code == 400 and not (outside / "new.txt").exists()
+
+
+async def test_user_added_bucket_root(jp_fetch: Any, polartep_data_dir: Path) -> None:
+    base = "polartep/api/files/roots"
+    # A root pointing at a cloud metadata address is refused
+    code, err = await fetch_json(
+        jp_fetch, base, method="POST",
+        body={"name": "meta", "bucket": "x-bucket", "endpoint_url": "http://169.254.169.254"},
+    )  # fmt: skip
+    assert code == 403 and err["reason"] == "metadata_address"
+    # A root with credentials by secret name is kept (without any credential) and listed
+    code, root = await fetch_json(
+        jp_fetch, base, method="POST",
+        body={"name": "team", "bucket": "team-bucket", "endpoint_url": "http://127.0.0.1:9",
+              "credentials_secret": "TEAM_S3"},
+    )  # fmt: skip
+    assert code == 201 and root["removable"] is True
+    stored = json.loads((polartep_data_dir / "files" / "roots.json").read_text())
+    assert stored[0]["credentials_secret"] == "TEAM_S3" and "secret" not in stored[0]
+    code, body = await fetch_json(jp_fetch, base)
+    assert [r["name"] for r in body["roots"]] == ["workspace", "team"]
+    # Reserved names and duplicates are refused
+    code, _ = await fetch_json(jp_fetch, base, method="POST", body={"name": "uploads", "bucket": "abc"})
+    assert code == 400
+    code, _ = await fetch_json(jp_fetch, base, method="POST", body={"name": "team", "bucket": "abc"})
+    assert code == 409
+    # Using it without a secrets service says so clearly (503), whether or not secrets exist here
+    code, err = await fetch_json(jp_fetch, "polartep/api/files/team/")
+    assert code in (403, 503) and err["reason"] in ("secrets_unavailable", "no_secret"), err
+    # Removing it forgets it; the workspace root cannot be removed
+    code, _ = await fetch_json(jp_fetch, base, "team", method="DELETE")
+    assert code == 204
+    code, _ = await fetch_json(jp_fetch, base, "workspace", method="DELETE")
+    assert code == 400
