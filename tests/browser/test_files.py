@@ -84,3 +84,12 @@ def test_upload_inspect_and_convert(jlab: JupyterLabPage, tmp_path: Path) -> Non
     trash.get_by_role("button", name="Restore").click()
     expect(listing.get_by_role("option", name="arctic (1).tif")).to_be_visible()
     assert (jlab.lab.root / "arctic (1).tif").is_file()
+
+    # When a bucket pointing at a cloud metadata address is added, the form shows the refusal
+    panel.get_by_role("button", name="+ Bucket").click()
+    form = panel.get_by_role("form", name="Add bucket")
+    form.get_by_label("Name").fill("meta")
+    form.get_by_label("Bucket").fill("x-bucket")
+    form.get_by_label("Endpoint URL").fill("http://169.254.169.254")
+    form.get_by_role("button", name="Add bucket").click()
+    expect(form.get_by_role("alert")).to_contain_text("metadata")

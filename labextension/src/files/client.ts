@@ -79,6 +79,18 @@ export class FilesClient {
   async roots(): Promise<Files.IRoot[]> {
     return (await requestAPI<{ roots: Files.IRoot[] }>('api/files/roots', {}, this.settings)).roots;
   }
+  addRoot(spec: {
+    name: string;
+    bucket: string;
+    prefix?: string;
+    endpoint_url?: string | null;
+    credentials_secret?: string | null;
+  }): Promise<Files.IRoot> {
+    return requestAPI('api/files/roots', jsonInit('POST', spec), this.settings);
+  }
+  removeRoot(name: string): Promise<void> {
+    return requestAPI(`api/files/roots/${encodeURIComponent(name)}`, { method: 'DELETE' }, this.settings);
+  }
   list(root: string, path: string): Promise<Files.IListing> {
     return requestAPI<Files.IListing>(`api/files/${enc(root)}/${enc(path)}`, {}, this.settings);
   }

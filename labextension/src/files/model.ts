@@ -227,6 +227,11 @@ export class FilesModel {
     return task;
   }
 
+  async reloadRoots(): Promise<void> {
+    this._roots = await this.client.roots();
+    this._changed.emit();
+  }
+
   /** The trash, shown in the panel while `trash` is not null. */
   get trash(): Files.ITrashEntry[] | null {
     return this._trash;

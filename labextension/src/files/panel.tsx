@@ -72,10 +72,63 @@ function fromInput(input: HTMLInputElement): { file: File; relative: string }[] 
   }));
 }
 
+/** A small form to add an S3-compatible bucket as a root (credentials by secret name only). */
+function AddBucket(props: { model: FilesModel; onDone: () => void }): JSX.Element {
+  const [spec, setSpec] = useState({ name: '', bucket: '', prefix: '', endpoint_url: '', credentials_secret: '' });
+  const [error, setError] = useState<string | null>(null);
+  const field = (key: keyof typeof spec, label: string) => (
+    <label>
+      {label}
+      <input value={spec[key]} onChange={e => setSpec({ ...spec, [key]: e.target.value })} />
+    </label>
+  );
+  const submit = async () => {
+    try {
+      await props.model.client.addRoot({
+        name: spec.name,
+        bucket: spec.bucket,
+        prefix: spec.prefix,
+        endpoint_url: spec.endpoint_url || null,
+        credentials_secret: spec.credentials_secret || null
+      });
+      await props.model.reloadRoots();
+      await props.model.open(spec.name, '');
+      props.onDone();
+    } catch (err) {
+      setError(err instanceof Error ? err.message : String(err));
+    }
+  };
+  return (
+    <form
+      className="jp-polartep-files-addroot"
+      aria-label="Add bucket"
+      onSubmit={e => {
+        e.preventDefault();
+        void submit();
+      }}
+    >
+      {field('name', 'Name')}
+      {field('bucket', 'Bucket')}
+      {field('prefix', 'Prefix')}
+      {field('endpoint_url', 'Endpoint URL')}
+      {field('credentials_secret', 'Credentials secret')}
+      {error && (
+        <div className="jp-polartep-error" role="alert">
+          {error}
+        </div>
+      )}
+      <button className="jp-mod-styled jp-mod-accept" type="submit">
+        Add bucket
+      </button>
+    </form>
+  );
+}
+
 function FilesView(props: { model: FilesModel; actions: IFilesActions }): JSX.Element {
   const { model, actions } = props;
   useModel(model);
   const [dragging, setDragging] = useState(false);
+  const [adding, setAdding] = useState(false);
   const [menu, setMenu] = useState<{ x: number; y: number; entry: Files.IEntry } | null>(null);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement>(null);
@@ -126,6 +179,9 @@ function FilesView(props: { model: FilesModel; actions: IFilesActions }): JSX.El
             </option>
           ))}
         </select>
+        <button className="jp-mod-styled" title="Add an S3 bucket" onClick={() => setAdding(!adding)}>
+          + Bucket
+        </button>
         <button className="jp-mod-styled" onClick={() => void actions.newFolder()}>
           New folder
         </button>
@@ -163,6 +219,7 @@ function FilesView(props: { model: FilesModel; actions: IFilesActions }): JSX.El
           }}
         />
       </div>
+      {adding && <AddBucket model={model} onDone={() => setAdding(false)} />}
       <nav className="jp-polartep-files-crumbs" aria-label="Folder path">
         <button className="jp-polartep-link" onClick={() => void model.open(model.root, '')}>
           {model.root}
