@@ -29,7 +29,8 @@ class LocalRoot(StorageRoot):
     ) -> None:
         super().__init__(name, title or "Workspace", show_hidden)
         self.folder = Path(folder).resolve()
-        self.excluded = tuple(Path(p).resolve() for p in excluded)
+        # only what lies inside the root can (and must) be hidden: e.g. <root>/.polartep
+        self.excluded = tuple(p for p in (Path(e).resolve() for e in excluded) if self.folder in p.parents)
         self._fs = LocalFileSystem()
 
     @property
