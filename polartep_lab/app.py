@@ -8,7 +8,7 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Float, List, Unicode, default
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from ._version import __version__
 from .core import features as registry
@@ -89,6 +89,24 @@ class PolarTEP(ExtensionApp):
 
     # ==== files ==== files: storage roots (workspace, S3), uploads
     # (traits of the files feature go below this line)
+    files_s3_roots = List(
+        Dict(),
+        default_value=[],
+        help="S3-compatible bucket roots of the file manager, each {name, bucket, prefix, endpoint_url, "
+        "region, title, credentials_secret} (the secret's value: 'KEY_ID:SECRET_KEY' or JSON); "
+        "'key'/'secret' inline are a fallback where the secrets feature is off.",
+    ).tag(config=True)
+    max_upload_bytes = Int(
+        50 * 1024**3, help="Largest file one upload may carry (bytes); bigger ones are refused with 413."
+    ).tag(config=True)
+    files_max_chunk_bytes = Int(
+        64 * 1024**2,
+        help="Largest chunk of a resumable upload (bytes); the server holds one chunk at a time.",
+    ).tag(config=True)
+    files_trash_days = Int(30, help="Days deleted files stay recoverable in the trash.").tag(config=True)
+    files_show_hidden = Bool(
+        False, help="Let users see hidden files (names starting with '.') with ?hidden=1."
+    ).tag(config=True)
 
     # ---- end files
 

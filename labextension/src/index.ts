@@ -3,8 +3,9 @@ import { JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { docsPlugin } from './docs/plugin';
 import { environmentsPlugin } from './environments/plugin';
 import { examplesPlugin } from './examples/plugin';
+import { filesPlugin } from './files/plugin';
 import { homePlugin } from './home/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, environmentsPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, environmentsPlugin, filesPlugin];
 
 export default plugins;
