@@ -120,7 +120,6 @@ class PolarTEP(ExtensionApp):
 
     argo_verify_tls = Bool(True, help="Verify the Argo server's TLS certificate.").tag(config=True)
 
-
     # ---- end workflows
 
     # ==== files ==== files: storage roots (workspace, S3), uploads

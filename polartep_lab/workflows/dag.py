@@ -161,7 +161,7 @@ def _run_task(
     children = run.run_parallel(
         [(task, expansions)],
         inner,
-        lambda step, label: (f"{name}{label[len(task['name']):]}", label),
+        lambda step, label: (f"{name}{label[len(task['name']) :]}", label),
         [group["id"]],
         boundary,
         "tasks",

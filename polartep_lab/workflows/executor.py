@@ -92,7 +92,13 @@ class Run:
                 self._save(snapshot)
 
     def new_node(
-        self, name: str, display: str, kind: str, template: str | None, parents: list[str], boundary: str | None
+        self,
+        name: str,
+        display: str,
+        kind: str,
+        template: str | None,
+        parents: list[str],
+        boundary: str | None,
     ) -> dict[str, Any]:
         nid = node_id(self.name, name)
         node: dict[str, Any] = {
@@ -162,7 +168,7 @@ class Run:
         try:
             scope = self.workflow_scope()
             entry = self.templates[self.spec["entrypoint"]]
-            args = (self.spec.get("arguments") or {})
+            args = self.spec.get("arguments") or {}
             root = self.run_template(entry, scope, args, self.name, self.name, [], None)
             phase, message = root["phase"], root.get("message", "")
             if self.cancel_reason is not None:
@@ -178,7 +184,9 @@ class Run:
         with self.lock:
             for node in self.nodes.values():
                 if node["phase"] in ("Running", "Pending"):
-                    node.update(phase="Failed", finishedAt=now(), message=self.cancel_reason or "not finished")
+                    node.update(
+                        phase="Failed", finishedAt=now(), message=self.cancel_reason or "not finished"
+                    )
             status.update(phase=phase, finishedAt=now(), progress=self.progress())
             if message:
                 status["message"] = message
@@ -208,7 +216,11 @@ class Run:
 
     def run_exit_handler(self, scope: Scope, phase: str) -> str:
         failed = [
-            {"displayName": n["displayName"], "message": n.get("message", ""), "templateName": n.get("templateName")}
+            {
+                "displayName": n["displayName"],
+                "message": n.get("message", ""),
+                "templateName": n.get("templateName"),
+            }
             for n in self.nodes.values()
             if n["type"] == "Pod" and n["phase"] in ("Failed", "Error")
         ]
@@ -239,8 +251,15 @@ class Run:
             group["inputs"] = inputs
             node: dict[str, Any] = group
             for attempt in range(limit + 1):
-                node = self.run_leaf(template, local, inputs, f"{name}({attempt})", f"{display}({attempt})",
-                                     [group["id"]], boundary)
+                node = self.run_leaf(
+                    template,
+                    local,
+                    inputs,
+                    f"{name}({attempt})",
+                    f"{display}({attempt})",
+                    [group["id"]],
+                    boundary,
+                )
                 if node["phase"] == "Succeeded" or self.cancel_reason is not None:
                     break
             if "outputs" in node:
@@ -250,7 +269,9 @@ class Run:
             return self.run_leaf(template, local, inputs, name, display, parents, boundary)
         kind = "Steps" if "steps" in template else "DAG" if "dag" in template else None
         if kind is None:
-            other = next((k for k in ("resource", "suspend", "http", "data", "containerSet") if k in template), "?")
+            other = next(
+                (k for k in ("resource", "suspend", "http", "data", "containerSet") if k in template), "?"
+            )
             node = self.new_node(name, display, "Pod", template["name"], parents, boundary)
             return self.finish(node, "Error", f"{other} templates are not supported by the local executor")
         node = self.new_node(name, display, kind, template["name"], parents, boundary)
@@ -268,7 +289,9 @@ class Run:
             phase, message = "Error", str(exc)
         return self.finish(node, phase, message)
 
-    def bind_inputs(self, template: dict[str, Any], arguments: dict[str, Any], scope: Scope) -> dict[str, Any]:
+    def bind_inputs(
+        self, template: dict[str, Any], arguments: dict[str, Any], scope: Scope
+    ) -> dict[str, Any]:
         given = {p["name"]: p for p in arguments.get("parameters") or []}
         given_art = {a["name"]: a for a in arguments.get("artifacts") or []}
         params = []
@@ -305,7 +328,9 @@ class Run:
             return {"_raw": scope.substitute(str(arg["raw"].get("data", "")))}
         if arg.get("optional"):
             return {"_optional": True}
-        raise ValueError(f"input artifact {arg['name']!r} has no source (from/raw) the local executor can read")
+        raise ValueError(
+            f"input artifact {arg['name']!r} has no source (from/raw) the local executor can read"
+        )
 
     # ---- steps ----------------------------------------------------------------------------
     def run_steps(self, template: dict[str, Any], scope: Scope, node: dict[str, Any]) -> tuple[str, str]:
@@ -317,7 +342,7 @@ class Run:
             children = self.run_parallel(
                 [(step, self.expand(step, scope)) for step in group or []],
                 scope,
-                lambda step, label: (f"{gname}.{label}", label),
+                lambda step, label, g=gname: (f"{g}.{label}", label),
                 [gnode["id"]],
                 node["id"],
                 "steps",
@@ -337,8 +362,10 @@ class Run:
         items = expand_items(step, scope)
         if items is None:
             return [(step["name"], scope)]
-        return [(f"{step['name']}({i}:{item_label(item)})", scope.child(item_values(item)))
-                for i, item in enumerate(items)]
+        return [
+            (f"{step['name']}({i}:{item_label(item)})", scope.child(item_values(item)))
+            for i, item in enumerate(items)
+        ]
 
     def run_parallel(
         self,
@@ -378,8 +405,13 @@ class Run:
         children = [results[i] for i in sorted(results)]
         for step, expansions in work:
             mine = [results[i] for i, job in enumerate(jobs) if job[0] is step and i in results]
-            record_outputs(scope, f"{prefix}.{step['name']}", mine, fanned=len(expansions) != 1
-                           or expand_items(step, scope) is not None, run=self)
+            record_outputs(
+                scope,
+                f"{prefix}.{step['name']}",
+                mine,
+                fanned=len(expansions) != 1 or expand_items(step, scope) is not None,
+                run=self,
+            )
         return children
 
     def run_step(
@@ -400,7 +432,9 @@ class Run:
             node = self.new_node(name, display, "Pod", step.get("template"), parents, boundary)
             node = self.finish(node, "Error", str(exc))
         cont = step.get("continueOn") or {}
-        if (node["phase"] == "Failed" and cont.get("failed")) or (node["phase"] == "Error" and cont.get("error")):
+        if (node["phase"] == "Failed" and cont.get("failed")) or (
+            node["phase"] == "Error" and cont.get("error")
+        ):
             node["_continue"] = True
         return node
 
@@ -499,7 +533,9 @@ class Run:
             elif "_from" in art:
                 source = Path(art["_from"])
                 if not source.exists():
-                    raise ValueError(f"input artifact {art['name']!r}: {art['_from']!r} is not an output artifact")
+                    raise ValueError(
+                        f"input artifact {art['name']!r}: {art['_from']!r} is not an output artifact"
+                    )
                 if source.is_dir():
                     shutil.copytree(source, target, dirs_exist_ok=True)
                 else:
@@ -508,7 +544,9 @@ class Run:
             scope.set(f"outputs.artifacts.{art['name']}.path", str(pod.paths.local(art["path"])))
         for p in (pod.template.get("outputs") or {}).get("parameters") or []:
             if (p.get("valueFrom") or {}).get("path"):
-                scope.set(f"outputs.parameters.{p['name']}.path", str(pod.paths.local(p["valueFrom"]["path"])))
+                scope.set(
+                    f"outputs.parameters.{p['name']}.path", str(pod.paths.local(p["valueFrom"]["path"]))
+                )
 
     def pod_outputs(
         self, template: dict[str, Any], pod: Pod, nid: str, log: Path, exit_code: int
@@ -565,7 +603,7 @@ class Run:
             params.append({"name": p["name"], "value": value})
         arts = []
         for a in outputs.get("artifacts") or []:
-            src = scope.substitute(str((a.get("from") or "")))
+            src = scope.substitute(str(a.get("from") or ""))
             if src and Path(src).exists():
                 self.artifacts[f"{node['id']}/{a['name']}"] = src
                 arts.append({"name": a["name"]})

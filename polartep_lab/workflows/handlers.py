@@ -10,7 +10,15 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from ..core.handlers import PolarTEPHandler
-from .models import CreateRun, DescribeRun, LintRequest, ListRunsQuery, ListRunsResponse, SaveFile, SubmitTemplate
+from .models import (
+    CreateRun,
+    DescribeRun,
+    LintRequest,
+    ListRunsQuery,
+    ListRunsResponse,
+    SaveFile,
+    SubmitTemplate,
+)
 from .service import WorkflowService
 
 

@@ -98,7 +98,9 @@ class LocalBackend:
     def list(self) -> list[dict[str, Any]]:
         with self.lock:
             live = set(self.active)
-        return [self.get(w["metadata"]["name"]) if w["metadata"]["name"] in live else w for w in self.store.all()]
+        return [
+            self.get(w["metadata"]["name"]) if w["metadata"]["name"] in live else w for w in self.store.all()
+        ]
 
     def logs(self, name: str, node: str | None = None) -> str:
         workflow = self.get(name)
@@ -167,7 +169,11 @@ class LocalBackend:
             raise Conflict(f"only failed runs can be retried; {name!r} is {phase}", "not_failed")
         nodes = workflow["status"].get("nodes", {})
         reuse = {n["name"]: n for n in nodes.values() if n["type"] == "Pod" and n["phase"] == "Succeeded"}
-        workflow["status"] = {"phase": "Pending", "nodes": {}, "startedAt": workflow["status"].get("startedAt")}
+        workflow["status"] = {
+            "phase": "Pending",
+            "nodes": {},
+            "startedAt": workflow["status"].get("startedAt"),
+        }
         self.store.save(workflow)
         self._start(workflow, reuse)
         return workflow

@@ -21,7 +21,17 @@ from .expressions import ExpressionError, depends_names
 
 CONTRACTS = Path(__file__).parent / "contracts"
 KINDS = ("Workflow", "WorkflowTemplate", "ClusterWorkflowTemplate")
-TEMPLATE_TYPES = ("container", "script", "steps", "dag", "resource", "suspend", "containerSet", "data", "http")
+TEMPLATE_TYPES = (
+    "container",
+    "script",
+    "steps",
+    "dag",
+    "resource",
+    "suspend",
+    "containerSet",
+    "data",
+    "http",
+)
 _REF = re.compile(r"\{\{\s*([^{}]+?)\s*\}\}")
 
 
@@ -66,9 +76,16 @@ def dump(manifest: dict[str, Any]) -> str:
     return yaml.safe_dump(manifest, sort_keys=False, allow_unicode=True, width=100)
 
 
+INT_OR_STRING = "io.k8s.apimachinery.pkg.util.intstr.IntOrString"
+
+
 @lru_cache(maxsize=1)
 def schema() -> dict[str, Any]:
-    return json.loads((CONTRACTS / "schema.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    """Argo's schema.json; its IntOrString says only ``string``, but Kubernetes (and the Argo server)
+    take ``limit: 3`` as well, so that one definition accepts integers too."""
+    data: dict[str, Any] = json.loads((CONTRACTS / "schema.json").read_text(encoding="utf-8"))
+    data["definitions"][INT_OR_STRING] = {"anyOf": [{"type": "string"}, {"type": "integer"}]}
+    return data
 
 
 @lru_cache(maxsize=4)
@@ -124,7 +141,9 @@ def semantic_problems(manifest: dict[str, Any], *, require_arguments: bool = Fal
         kinds = [t for t in TEMPLATE_TYPES if t in template]
         if len(kinds) != 1:
             problems.append(
-                Problem(f"spec.templates[{i}]", f"template {name!r} must have exactly one of {TEMPLATE_TYPES}")
+                Problem(
+                    f"spec.templates[{i}]", f"template {name!r} must have exactly one of {TEMPLATE_TYPES}"
+                )
             )
     if not spec.get("workflowTemplateRef"):
         entry = spec.get("entrypoint")

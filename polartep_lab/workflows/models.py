@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, Field, model_validator
 
 
-class Phase(str, Enum):
+class Phase(StrEnum):
     pending = "Pending"
     running = "Running"
     succeeded = "Succeeded"

@@ -43,13 +43,14 @@ def notebook_template(
         "metadata": {"annotations": {"polartep.io/notebook": notebook}},
         "inputs": {
             "parameters": [
-                {"name": k, "value": v if isinstance(v, str) else json.dumps(v)} for k, v in parameters.items()
+                {"name": k, "value": v if isinstance(v, str) else json.dumps(v)}
+                for k, v in parameters.items()
             ]
         },
         "script": {
             "image": image,
             "command": ["python"],
-            "env": [{"name": ENV_PREFIX + k, "value": "{{inputs.parameters.%s}}" % k} for k in parameters],
+            "env": [{"name": ENV_PREFIX + k, "value": "{{inputs.parameters." + k + "}}"} for k in parameters],
             "source": source,
         },
     }

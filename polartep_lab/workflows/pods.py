@@ -7,6 +7,7 @@ rewritten in the command, args and script source.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -192,10 +193,8 @@ class Pod:
     def _signal(self, sig: int) -> None:
         if self.process is None or self.process.poll() is not None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(self.process.pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
 
     def kill(self) -> None:
         self._killed.set()

@@ -82,10 +82,7 @@ def expand_items(step: dict[str, Any], scope: Scope) -> list[Any] | None:
     if "withSequence" in step:
         seq = scope.deep(step["withSequence"])
         start = int(seq.get("start", 0))
-        if "count" in seq:
-            end = start + int(seq["count"]) - 1
-        else:
-            end = int(seq.get("end", 0))
+        end = start + int(seq["count"]) - 1 if "count" in seq else int(seq.get("end", 0))
         fmt = seq.get("format")
         step_by = 1 if end >= start else -1
         numbers = range(start, end + step_by, step_by)

@@ -91,7 +91,9 @@ class WorkflowService:
             raise NotFound(f"no workflow file {source!r} in the workspace", "no_file")
         return mf.parse(path.read_text(encoding="utf-8"))
 
-    def prepare(self, source: dict[str, Any] | str, parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+    def prepare(
+        self, source: dict[str, Any] | str, parameters: dict[str, Any] | None = None
+    ) -> dict[str, Any]:
         manifest = self.load(source)
         mf.check(manifest)
         if manifest.get("kind") in ("WorkflowTemplate", "ClusterWorkflowTemplate"):
@@ -184,7 +186,9 @@ class WorkflowService:
         result.update(path=path, yaml=text)
         return result
 
-    def save_file(self, path: str, manifest: dict[str, Any] | None = None, yaml_text: str | None = None) -> dict[str, Any]:
+    def save_file(
+        self, path: str, manifest: dict[str, Any] | None = None, yaml_text: str | None = None
+    ) -> dict[str, Any]:
         """Write a manifest (validated first; an invalid one never replaces the file)."""
         if not path.endswith((".yaml", ".yml")):
             raise Invalid("workflow files end in .yaml or .yml", "bad_name")
@@ -230,7 +234,10 @@ class WorkflowService:
                     "id": info["name"],
                     "title": info["description"] or info["name"],
                     "version": "1.0.0",
-                    "inputs": {p["name"]: {"title": p["name"], "schema": {"type": "string"}} for p in info["parameters"]},
+                    "inputs": {
+                        p["name"]: {"title": p["name"], "schema": {"type": "string"}}
+                        for p in info["parameters"]
+                    },
                     "outputs": {},
                 }
             )
@@ -289,5 +296,7 @@ def _describe_file(path: Path, root: Path) -> dict[str, Any] | None:
         "path": path.relative_to(root).as_posix(),
         "kind": kind or "",
         "name": meta.get("name") or meta.get("generateName") or path.stem,
-        "parameters": [{"name": p.get("name"), "value": p.get("value")} for p in params if isinstance(p, dict)],
+        "parameters": [
+            {"name": p.get("name"), "value": p.get("value")} for p in params if isinstance(p, dict)
+        ],
     }

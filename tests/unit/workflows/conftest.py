@@ -32,7 +32,9 @@ def example(name: str) -> dict[str, Any]:
     return yaml.safe_load((EXAMPLES / name).read_text())  # type: ignore[no-any-return]
 
 
-def run(service: WorkflowService, manifest: dict[str, Any], parameters: dict[str, Any] | None = None) -> dict[str, Any]:
+def run(
+    service: WorkflowService, manifest: dict[str, Any], parameters: dict[str, Any] | None = None
+) -> dict[str, Any]:
     workflow = service.submit(manifest, parameters)
     return service.wait(workflow["metadata"]["name"], timeout=120)
 

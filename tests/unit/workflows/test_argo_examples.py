@@ -26,7 +26,9 @@ def test_dag_diamond_runs_in_dependency_order(service: WorkflowService) -> None:
     # Then every node succeeded, as Argo documents
     assert workflow["status"]["phase"] == "Succeeded"
     nodes = nodes_by_display(workflow)
-    assert {k: n["phase"] for k, n in nodes.items() if n["type"] == "Pod"} == dict.fromkeys("ABCD", "Succeeded")
+    assert {k: n["phase"] for k, n in nodes.items() if n["type"] == "Pod"} == dict.fromkeys(
+        "ABCD", "Succeeded"
+    )
     # And D started after B and C finished, B and C after A
     assert nodes["B"]["startedAt"] >= nodes["A"]["finishedAt"]
     assert nodes["C"]["startedAt"] >= nodes["A"]["finishedAt"]
