@@ -19,12 +19,12 @@ from typing import Any
 
 from .notebook import notebook_template
 
-__all__ = ["get", "lint", "list_runs", "logs", "notebook_template", "service", "submit"]
+__all__ = ["get", "lint", "list_runs", "logs", "notebook_template", "get_service", "submit"]
 
 _services: dict[str, Any] = {}
 
 
-def service(root_dir: str | Path | None = None) -> Any:
+def get_service(root_dir: str | Path | None = None) -> Any:
     """The workflows service of this process (workspace = ``root_dir`` or the current folder)."""
     from ..core.http import OutboundClient
     from ..core.paths import default_data_dir
@@ -57,7 +57,7 @@ def submit(
     timeout: float = 3600,
 ) -> dict[str, Any]:
     """Validate and start a workflow; with ``wait=True`` (local runs) return it finished."""
-    svc = service()
+    svc = get_service()
     workflow: dict[str, Any] = svc.submit(manifest_or_path, parameters, backend)
     if wait and backend == "local":
         workflow = svc.wait(workflow["metadata"]["name"], timeout)
@@ -65,19 +65,19 @@ def submit(
 
 
 def get(name: str) -> dict[str, Any]:
-    return service().get(name)  # type: ignore[no-any-return]
+    return get_service().get(name)  # type: ignore[no-any-return]
 
 
 def list_runs() -> list[dict[str, Any]]:
-    return service().list()  # type: ignore[no-any-return]
+    return get_service().list()  # type: ignore[no-any-return]
 
 
 def logs(name: str, node: str | None = None) -> str:
-    return service().logs(name, node)  # type: ignore[no-any-return]
+    return get_service().logs(name, node)  # type: ignore[no-any-return]
 
 
 def lint(manifest_or_yaml: dict[str, Any] | str) -> dict[str, Any]:
-    svc = service()
+    svc = get_service()
     if isinstance(manifest_or_yaml, dict):
         return svc.lint(manifest_or_yaml)  # type: ignore[no-any-return]
     return svc.lint(yaml_text=manifest_or_yaml)  # type: ignore[no-any-return]

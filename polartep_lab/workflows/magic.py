@@ -6,9 +6,9 @@ import shlex
 from typing import Any
 
 
-def workflow(line: str, cell: str) -> dict[str, Any]:
+def workflow(line: str, cell: str) -> dict[str, Any] | None:
     from . import manifest as mf
-    from . import service
+    from . import get_service
 
     parameters: dict[str, str] = {}
     backend, wait = "local", True
@@ -24,11 +24,12 @@ def workflow(line: str, cell: str) -> dict[str, Any]:
             parameters[key] = value
         else:
             raise ValueError(f"%%workflow: unexpected {word!r} (use name=value, --backend, --no-wait)")
-    svc = service()
+    svc = get_service()
     run: dict[str, Any] = svc.submit(mf.parse(cell), parameters, backend)
     if wait and backend == "local":
         run = svc.wait(run["metadata"]["name"])
         status = run["status"]
         print(f"{run['metadata']['name']}: {status['phase']} {status.get('message', '')}".rstrip())
         print(svc.logs(run["metadata"]["name"]), end="")
+        return None  # printed; the run stays available through workflows.get(name)
     return run
