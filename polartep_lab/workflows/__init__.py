@@ -17,9 +17,19 @@ import os
 from pathlib import Path
 from typing import Any
 
+from .build import notebook_pipeline
 from .notebook import notebook_template
 
-__all__ = ["get", "lint", "list_runs", "logs", "notebook_template", "get_service", "submit"]
+__all__ = [
+    "get",
+    "get_service",
+    "lint",
+    "list_runs",
+    "logs",
+    "notebook_pipeline",
+    "notebook_template",
+    "submit",
+]
 
 _services: dict[str, Any] = {}
 

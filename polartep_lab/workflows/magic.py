@@ -7,8 +7,8 @@ from typing import Any
 
 
 def workflow(line: str, cell: str) -> dict[str, Any] | None:
-    from . import manifest as mf
     from . import get_service
+    from . import manifest as mf
 
     parameters: dict[str, str] = {}
     backend, wait = "local", True

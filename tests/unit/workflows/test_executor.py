@@ -236,3 +236,25 @@ def test_notebook_step_runs_with_papermill_parameters(service: WorkflowService) 
     assert (root / "result.txt").read_text() == "2024-03 42"
     executed = nbformat.read(root / "analysis.out.ipynb", as_version=4)
     assert executed.cells[1].metadata["tags"] == ["injected-parameters"]
+
+
+def test_notebook_pipeline_built_with_hera_runs_in_order(service: WorkflowService) -> None:
+    from polartep_lab.workflows import notebook_pipeline
+
+    # Given two notebooks that share a parameter; the second reads what the first wrote
+    root = service.root_dir
+    writes = "open('ice.txt', 'w').write(region)"
+    reads = "open('done.txt', 'w').write(open('ice.txt').read() + '!')"
+    for name, code in (("make.ipynb", writes), ("use.ipynb", reads)):
+        nb = nbformat.v4.new_notebook()
+        nb.cells = [nbformat.v4.new_code_cell("region = 'x'", metadata={"tags": ["parameters"]}),
+                    nbformat.v4.new_code_cell(code)]  # fmt: skip
+        nbformat.write(nb, root / name)
+    # When the pipeline is built with Hera and run with region=antarctic
+    manifest = notebook_pipeline(["make.ipynb", "use.ipynb"], {"region": "antarctic"})
+    tasks = manifest["spec"]["templates"][-1]["dag"]["tasks"]
+    assert tasks[1]["depends"] == "make"
+    workflow = run(service, manifest)
+    # Then both ran, in order
+    assert workflow["status"]["phase"] == "Succeeded", service.logs(workflow["metadata"]["name"])
+    assert (root / "done.txt").read_text() == "antarctic!"
