@@ -7,6 +7,7 @@ import { Notification, ReactWidget } from '@jupyterlab/apputils';
 import React, { useEffect, useState } from 'react';
 
 import { Workflows, WorkflowsClient } from './client';
+import { taskEdges } from './depends';
 import { IGraphNode, WorkflowGraph } from './graph';
 
 type Manifest = any;
@@ -14,18 +15,6 @@ type StepKind = 'script' | 'container' | 'notebook' | 'template';
 
 function clone<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
-}
-
-/** Task names an Argo `depends` expression refers to (`A && (B.Succeeded || C.Failed)`). */
-export function dependsNames(text: string | undefined): string[] {
-  if (!text) {
-    return [];
-  }
-  const names = text
-    .split(/&&|\|\||!|\(|\)|\s+/)
-    .map(part => part.trim().replace(/\.(Succeeded|Failed|Errored|Skipped|Omitted|Daemoned|AnySucceeded|AllFailed)$/, ''))
-    .filter(part => part.length > 0);
-  return Array.from(new Set(names));
 }
 
 function entryDag(manifest: Manifest): any | null {
@@ -166,13 +155,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
   };
 
   const nodes: IGraphNode[] = tasks.map(t => ({ id: t.name, label: t.name, kind: 'Pod' }));
-  const edges: [string, string][] = [];
-  for (const t of tasks) {
-    const deps = t.depends ? dependsNames(t.depends) : (t.dependencies ?? []);
-    for (const d of deps) {
-      edges.push([d, t.name]);
-    }
-  }
+  const edges = taskEdges(tasks);
 
   return (
     <div className="jp-polartep-workflows-editor">

@@ -16,7 +16,7 @@ from polartep_lab.workflows.notebook import notebook_template
 from polartep_lab.workflows.pods import PodSettings
 from polartep_lab.workflows.service import WorkflowService
 
-from .conftest import make_service, nodes_by_display, run, script, wf
+from .conftest import nodes_by_display, run, script, wf
 
 PRINT_ITEM = script("show", "print('{{inputs.parameters.v}}')", inputs={"parameters": [{"name": "v"}]})
 
@@ -204,22 +204,22 @@ def test_bad_manifests_are_refused_before_running(service: WorkflowService) -> N
 
 
 def test_interrupted_runs_are_marked_failed_after_restart(tmp_path: Path) -> None:
-    service = make_service(tmp_path)
-    workflow = service.submit(wf([script("slow", "import time; time.sleep(60)")], "slow"))
-    name = workflow["metadata"]["name"]
-    # Given the record of a run that was Running when the server died (kill -9: no close())
+    # Given the record of a run that was Running when its server died (kill -9: nothing cleaned up)
+    name = "slow-abcde"
     record = tmp_path / "data" / "runs" / name / "workflow.json"
-    data = json.loads(record.read_text())
-    data["status"]["phase"] = "Running"
-    record.write_text(json.dumps(data))
+    record.parent.mkdir(parents=True)
+    node = {"id": name, "name": name, "displayName": name, "type": "Pod", "phase": "Running"}
+    manifest = wf([script("slow", "import time; time.sleep(60)")], "slow")
+    manifest["metadata"] = {"name": name}
+    record.write_text(json.dumps({**manifest, "status": {"phase": "Running", "nodes": {name: node}}}))
     # When a new server starts on the same data dir
-    settings = PodSettings(root_dir=tmp_path / "root")
-    restarted = LocalBackend(tmp_path / "data", settings)
-    # Then the run is a failed record with the reason
-    assert name in restarted.interrupted
+    restarted = LocalBackend(tmp_path / "data", PodSettings(root_dir=tmp_path))
+    # Then the run is a failed record with the reason, its node too
+    assert restarted.interrupted == [name]
     status = restarted.get(name)["status"]
     assert (status["phase"], status["message"]) == ("Failed", INTERRUPTED)
-    service.backends["local"].close()  # type: ignore[attr-defined]
+    assert status["nodes"][name]["phase"] == "Failed"
+    restarted.close()
 
 
 def test_notebook_step_runs_with_papermill_parameters(service: WorkflowService) -> None:
