@@ -62,7 +62,10 @@ def test_build_save_reopen_run_and_read_log(jlab: JupyterLabPage) -> None:
     editor.get_by_label("Depends of measure").press("Tab")
     editor.get_by_label("Depends of report").fill("measure && prepare")
     editor.get_by_label("Depends of report").press("Tab")
+    editor.get_by_label("Image of report").fill("python:3.12-slim")
+    editor.get_by_label("Image of report").press("Tab")
     expect(editor.locator("textarea")).to_have_value(re.compile(r"depends: measure && prepare"))
+    expect(editor.locator("textarea")).to_have_value(re.compile(r"image: python:3.12-slim"))
     expect(editor.locator(".jp-polartep-workflows-graph g[data-node='report']")).to_be_visible()
     editor.get_by_role("button", name="Save").click()
     expect(editor.get_by_text("modified")).to_have_count(0)
@@ -72,6 +75,8 @@ def test_build_save_reopen_run_and_read_log(jlab: JupyterLabPage) -> None:
     tasks = saved["spec"]["templates"][0]["dag"]["tasks"]
     assert [t["name"] for t in tasks] == ["prepare", "measure", "report"]
     assert tasks[2]["depends"] == "measure && prepare"
+    report = next(t for t in saved["spec"]["templates"] if t["name"] == "report")
+    assert report["script"]["image"] == "python:3.12-slim"
     assert saved["spec"]["podGC"] == original["spec"]["podGC"]
     assert saved["metadata"] == original["metadata"]
     assert saved["spec"]["templates"][1] == original["spec"]["templates"][1]

@@ -23,6 +23,12 @@ function entryDag(manifest: Manifest): any | null {
   return entry?.dag ?? null;
 }
 
+/** The container/script body of a template (where image and command live), if it has one. */
+function bodyOf(manifest: Manifest, template: string): any | null {
+  const found = (manifest?.spec?.templates ?? []).find((t: any) => t.name === template);
+  return found?.container ?? found?.script ?? null;
+}
+
 function newTemplate(kind: StepKind, name: string, notebook: string): any {
   if (kind === 'container') {
     return { name, container: { image: 'busybox', command: ['echo'], args: [`hello from ${name}`] } };
@@ -213,6 +219,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                     <th>step</th>
                     <th>template</th>
                     <th>depends</th>
+                    <th>image</th>
                     <th />
                   </tr>
                 </thead>
@@ -254,6 +261,24 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                             })
                           }
                         />
+                      </td>
+                      <td>
+                        {bodyOf(manifest, t.template) ? (
+                          <input
+                            aria-label={`Image of ${t.name}`}
+                            defaultValue={bodyOf(manifest, t.template)?.image ?? ''}
+                            onBlur={e =>
+                              change(m => {
+                                const body = bodyOf(m, t.template);
+                                if (body) {
+                                  body.image = e.target.value.trim();
+                                }
+                              })
+                            }
+                          />
+                        ) : (
+                          <span className="jp-polartep-workflows-hint">—</span>
+                        )}
                       </td>
                       <td>
                         <button

@@ -1,5 +1,6 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
+import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
 import { PanelWithToolbar, refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
 import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
@@ -40,8 +41,14 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
   description: 'Argo Workflow manifests: edit, validate, run locally or on Argo, watch the graph.',
   autoStart: true,
   requires: [ILabShell],
-  optional: [ILayoutRestorer, ICommandPalette],
-  activate: (app: JupyterFrontEnd, shell: ILabShell, restorer: ILayoutRestorer | null, palette: ICommandPalette | null) => {
+  optional: [ILayoutRestorer, ICommandPalette, IDefaultFileBrowser],
+  activate: (
+    app: JupyterFrontEnd,
+    shell: ILabShell,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    browser: IDefaultFileBrowser | null
+  ) => {
     const client = new WorkflowsClient();
     const model = new WorkflowsModel(client);
     const actions = {
@@ -94,9 +101,13 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
       }
     });
     app.commands.addCommand(OPEN_EDITOR, {
-      label: args => (args.path ? `Edit workflow ${String(args.path)}` : 'Edit workflow'),
+      label: args => (args.path ? `Edit workflow ${String(args.path)}` : 'Open in Workflow Editor'),
       execute: async args => {
-        const path = String(args.path);
+        const selected = browser?.selectedItems().next();
+        const path = args.path ? String(args.path) : selected && !selected.done ? selected.value.path : '';
+        if (!path) {
+          return undefined;
+        }
         const { EditorWidget } = await import('./editor');
         const content = new EditorWidget(client, path, actions.openRun);
         const existing = findMain(shell, content.id);
@@ -114,6 +125,11 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
         shell.activateById(widget.id);
         return widget;
       }
+    });
+    app.contextMenu.addItem({
+      command: OPEN_EDITOR,
+      selector: '.jp-DirListing-item[data-file-type="yaml"]',
+      rank: 3
     });
     palette?.addItem({ command: CommandIDs.openFeature('workflows'), category: 'Polar TEP' });
     palette?.addItem({ command: REFRESH, category: 'Polar TEP' });
