@@ -554,7 +554,7 @@ class Run:
         outputs: dict[str, Any] = {"exitCode": str(exit_code)}
         problem = ""
         stdout = log.read_bytes()[-RESULT_LIMIT:].decode("utf-8", "replace") if log.exists() else ""
-        outputs["result"] = stdout.rstrip("\n")
+        outputs["result"] = self.settings.mask(stdout.rstrip("\n"))
         params = []
         for p in (template.get("outputs") or {}).get("parameters") or []:
             source = p.get("valueFrom") or {}
@@ -569,7 +569,7 @@ class Run:
                     continue
             else:
                 value = pod.scope.substitute(str(p.get("value", "")))
-            params.append({"name": p["name"], "value": value})
+            params.append({"name": p["name"], "value": self.settings.mask(value)})
         if params:
             outputs["parameters"] = params
         arts = []

@@ -46,7 +46,7 @@ def build(ctx: FeatureContext) -> WorkflowService:
         root_dir=ctx.root_dir,
         host_images=tuple(app.workflows_host_images),
         container_runtime=container_runtime(app.workflows_container_runtime),
-        env=_secret_env(ctx),
+        secrets_env=lambda: _secret_env(ctx),
     )
     backends: dict[str, Any] = {"local": LocalBackend(ctx.data_dir, settings, app.workflows_parallelism)}
     if app.argo_url:

@@ -110,13 +110,16 @@ class LocalBackend:
             found = nodes.get(node) or next((n for n in nodes.values() if n["name"] == node), None)
             if found is None:
                 raise NotFound(f"run {name!r} has no node {node!r}", "no_node")
-            return self._node_log(folder, found["id"])
+            return self._mask(self._node_log(folder, found["id"]))
         parts = []
         for n in sorted(nodes.values(), key=lambda n: n.get("startedAt", "")):
             if n["type"] == "Pod":
                 text = self._node_log(folder, n["id"])
                 parts += [f"{n['displayName']}: {line}" for line in text.splitlines()]
-        return "\n".join(parts) + ("\n" if parts else "")
+        return self._mask("\n".join(parts) + ("\n" if parts else ""))
+
+    def _mask(self, text: str) -> str:
+        return self.settings.mask(text)
 
     @staticmethod
     def _node_log(folder: Path, nid: str) -> str:

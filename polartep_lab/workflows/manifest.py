@@ -119,6 +119,29 @@ def schema_problems(manifest: dict[str, Any]) -> list[Problem]:
         while best.context:
             best = min(best.context, key=lambda e: len(e.context or []) - len(e.absolute_path))
         problems.append(Problem(json_path(best.absolute_path), best.message))
+    if not problems:
+        ref = {"$ref": f"#/definitions/io.argoproj.workflow.v1alpha1.{kind}"}
+        problems = [p for p in unknown_fields(manifest, ref, []) if not p.path.startswith("metadata.")]
+    return problems
+
+
+def unknown_fields(value: Any, node: dict[str, Any], path: list[Any]) -> list[Problem]:
+    """Keys the schema does not define (a typo such as ``depend:``), which Argo's strict decoding
+    refuses; the schema itself allows them (it has no ``additionalProperties: false``)."""
+    definitions = schema()["definitions"]
+    while "$ref" in node:
+        node = definitions[node["$ref"].rsplit("/", 1)[-1]]
+    problems: list[Problem] = []
+    if isinstance(value, dict) and "properties" in node:
+        props = node["properties"]
+        for key, item in value.items():
+            if key not in props:
+                problems.append(Problem(json_path([*path, key]), f"unknown field {key!r}"))
+            else:
+                problems += unknown_fields(item, props[key], [*path, key])
+    elif isinstance(value, list) and isinstance(node.get("items"), dict):
+        for i, item in enumerate(value):
+            problems += unknown_fields(item, node["items"], [*path, i])
     return problems
 
 

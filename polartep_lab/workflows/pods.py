@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,17 @@ class PodSettings:
     root_dir: Path
     host_images: tuple[str, ...] = ()
     container_runtime: str | None = None
-    env: dict[str, str] = field(default_factory=dict)
+    #: secrets marked for injection, read when a step starts (the secrets feature supplies it)
+    secrets_env: Callable[[], dict[str, str]] = field(default=dict)
+
+    def secret_values(self) -> list[str]:
+        return sorted((v for v in self.secrets_env().values() if len(v) >= 4), key=len, reverse=True)
+
+    def mask(self, text: str) -> str:
+        """Secret values never reach a run record or a log answer."""
+        for value in self.secret_values():
+            text = text.replace(value, "***")
+        return text
 
 
 @dataclass
@@ -129,7 +140,7 @@ class Pod:
         return argv
 
     def environment(self) -> dict[str, str]:
-        env = {**os.environ, **self.settings.env}
+        env = {**os.environ, **self.settings.secrets_env()}
         for item in self.scope.deep(self.body.get("env") or []):
             if "value" in item:
                 env[str(item["name"])] = str(item["value"])

@@ -258,3 +258,20 @@ def test_notebook_pipeline_built_with_hera_runs_in_order(service: WorkflowServic
     # Then both ran, in order
     assert workflow["status"]["phase"] == "Succeeded", service.logs(workflow["metadata"]["name"])
     assert (root / "done.txt").read_text() == "antarctic!"
+
+
+def test_secrets_reach_steps_as_environment_and_are_masked_in_logs(tmp_path: Path) -> None:
+    # Given a secret marked for injection
+    root = tmp_path / "root"
+    root.mkdir()
+    settings = PodSettings(root_dir=root, secrets_env=lambda: {"CDSE_TOKEN": "tok-12345"})
+    service = WorkflowService({"local": LocalBackend(tmp_path / "data", settings)}, "local", root)
+    # When a step prints it
+    workflow = run(
+        service, wf([script("leak", "import os; print('token', os.environ['CDSE_TOKEN'])")], "leak")
+    )
+    # Then the step had it, and the log shows it masked
+    assert workflow["status"]["phase"] == "Succeeded"
+    text = service.logs(workflow["metadata"]["name"], workflow["metadata"]["name"])
+    assert text == "token ***\n"
+    assert "tok-12345" not in json.dumps(service.get(workflow["metadata"]["name"]))
