@@ -109,6 +109,7 @@ FEATURE = Feature(
         Route("api/workflows/runs/{name}", h.RunHandler),
         Route("api/workflows/runs/{name}/log", h.RunLogHandler),
         Route("api/workflows/runs/{name}/{action}", h.RunActionHandler),
+        Route("api/workflows/runs/{name}/artifacts/{node}/{artifact}", h.RunArtifactHandler),
         Route("api/workflows/lint", h.LintHandler),
         Route("api/workflows/files", h.FilesHandler),
         Route("api/workflows/files/{path:path}", h.FileHandler),

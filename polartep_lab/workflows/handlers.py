@@ -84,6 +84,16 @@ class RunActionHandler(_WorkflowsHandler):
         self.reply(await self.call(self.workflows.action, name, action, self.backend_arg()))
 
 
+class RunArtifactHandler(_WorkflowsHandler):
+    @web.authenticated
+    @authorized
+    async def get(self, name: str, node: str, artifact: str) -> None:
+        path = await self.call(self.workflows.artifact, name, node, artifact)
+        self.set_header("Content-Type", "application/octet-stream")
+        self.set_header("Content-Disposition", f'attachment; filename="{artifact}"')
+        self.finish(await self.call(path.read_bytes))
+
+
 class LintHandler(_WorkflowsHandler):
     @web.authenticated
     @authorized

@@ -11,7 +11,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ..core.errors import Conflict, NotFound
+from ..core.errors import Conflict, Invalid, NotFound
 from .executor import Run, now
 from .pods import PodSettings
 from .store import RunStore, check_name
@@ -131,9 +131,17 @@ class LocalBackend:
         return text
 
     def artifact(self, name: str, node: str, artifact: str) -> Path:
-        path = self.store.folder(name) / "artifacts" / node / artifact
-        if not path.exists() or "/" in node or "/" in artifact or ".." in (node, artifact):
+        """The stored file of an output artifact (node id or name)."""
+        nodes = self.get(name).get("status", {}).get("nodes", {})
+        found = nodes.get(node) or next((n for n in nodes.values() if n["name"] == node), None)
+        names = [a["name"] for a in ((found or {}).get("outputs") or {}).get("artifacts") or []]
+        if found is None or artifact not in names:
             raise NotFound(f"run {name!r} has no artifact {artifact!r} on node {node!r}", "no_artifact")
+        path = self.store.folder(name) / "artifacts" / found["id"] / artifact
+        if not path.is_file():
+            raise Invalid(
+                f"artifact {artifact!r} is a folder: download its files from the workspace", "folder"
+            )
         return path
 
     def wait(self, name: str, timeout: float = 600) -> dict[str, Any]:

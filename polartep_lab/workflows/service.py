@@ -154,6 +154,13 @@ class WorkflowService:
     def logs(self, name: str, node: str | None = None, backend: str | None = None) -> str:
         return self._find(name, backend)[1].logs(name, node)
 
+    def artifact(self, name: str, node: str, artifact: str) -> Path:
+        """An output artifact of a local run, as a file."""
+        local = self.backends.get("local")
+        if local is None:
+            raise NotFound("artifacts are stored for local runs only", "not_local")
+        return local.artifact(name, node, artifact)  # type: ignore[attr-defined,no-any-return]
+
     def wait(self, name: str, timeout: float = 600) -> dict[str, Any]:
         local = self.backends.get("local")
         if local is None:

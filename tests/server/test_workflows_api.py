@@ -145,3 +145,24 @@ async def test_bad_requests(jp_fetch: Any) -> None:
         jp_fetch, "polartep", "api", "workflows", "runs", "nope", "explode", method="PUT", body={}
     )
     assert code in (400, 404)
+
+
+async def test_artifact_of_a_local_run_downloads(jp_fetch: Any) -> None:
+    # Given artifact-passing run locally
+    code, created = await fetch_json(
+        jp_fetch, "polartep", "api", "workflows", "runs", method="POST",
+        body={"manifest": example("artifact-passing.yaml")},
+    )  # fmt: skip
+    name = created["metadata"]["name"]
+    workflow = await wait_finished(jp_fetch, name)
+    node = next(n for n in workflow["status"]["nodes"].values() if n["displayName"] == "generate-artifact")
+    # When its output artifact is fetched, by node id
+    response = await jp_fetch(
+        "polartep", "api", "workflows", "runs", name, "artifacts", node["id"], "hello-art", method="GET"
+    )
+    # Then it is the file the step wrote
+    assert response.body == b"hello world\n"
+    code, err = await fetch_json(
+        jp_fetch, "polartep", "api", "workflows", "runs", name, "artifacts", node["id"], "nope"
+    )
+    assert code == 404 and err["reason"] == "no_artifact"

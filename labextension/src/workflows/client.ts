@@ -1,6 +1,9 @@
 /**
  * Typed client of `/polartep/api/workflows` (built only on `requestAPI`/`jsonInit`).
  */
+import { URLExt } from '@jupyterlab/coreutils';
+import { ServerConnection } from '@jupyterlab/services';
+
 import { jsonInit, requestAPI } from '../api';
 
 export namespace Workflows {
@@ -120,6 +123,20 @@ export class WorkflowsClient {
   }
   async remove(name: string, backend?: Workflows.Backend): Promise<void> {
     await requestAPI(`${BASE}/runs/${encodeURIComponent(name)}${query(backend)}`, { method: 'DELETE' });
+  }
+  /** Download link of an output artifact of a local run (the browser's cookie authenticates it). */
+  artifactUrl(name: string, node: string, artifact: string): string {
+    const base = ServerConnection.makeSettings().baseUrl;
+    return URLExt.join(
+      base,
+      'polartep',
+      BASE,
+      'runs',
+      encodeURIComponent(name),
+      'artifacts',
+      encodeURIComponent(node),
+      encodeURIComponent(artifact)
+    );
   }
   lint(body: { manifest?: any; yaml?: string }): Promise<Workflows.ILint> {
     return requestAPI(`${BASE}/lint`, jsonInit('POST', body));

@@ -58,7 +58,15 @@ function NodeDetail(props: {
         <ul>
           {artifacts.map(a => (
             <li key={a.name}>
-              artifact {a.name} ({a.path}
+              artifact{' '}
+              {backend === 'argo' ? (
+                a.name
+              ) : (
+                <a href={client.artifactUrl(workflow.metadata.name, node.id, a.name)} download={a.name}>
+                  {a.name}
+                </a>
+              )}{' '}
+              ({a.path}
               {a.size !== undefined ? `, ${a.size} B` : ''})
             </li>
           ))}
