@@ -166,3 +166,38 @@ async def test_artifact_of_a_local_run_downloads(jp_fetch: Any) -> None:
         jp_fetch, "polartep", "api", "workflows", "runs", name, "artifacts", node["id"], "nope"
     )
     assert code == 404 and err["reason"] == "no_artifact"
+
+
+async def test_workspace_templates_listed_and_submitted(jp_fetch: Any, jp_root_dir: Path) -> None:
+    # Given a WorkflowTemplate file whose entry template is `execute` (EOX's process convention)
+    template = {
+        "apiVersion": "argoproj.io/v1alpha1",
+        "kind": "WorkflowTemplate",
+        "metadata": {"name": "ice-edge"},
+        "spec": {
+            "entrypoint": "execute",
+            "arguments": {"parameters": [{"name": "pole", "value": "north"}]},
+            "templates": [
+                {"name": "execute", "script": {"image": "python:3.11", "command": ["python"],
+                 "source": "print('edge of the {{workflow.parameters.pole}} ice')"}}
+            ],
+        },
+    }  # fmt: skip
+    (jp_root_dir / "ice-edge.yaml").write_text(yaml.safe_dump(template))
+    # When templates are listed
+    code, listing = await fetch_json(jp_fetch, "polartep", "api", "workflows", "templates")
+    assert code == 200
+    assert listing["templates"] == [
+        {"name": "ice-edge", "path": "ice-edge.yaml", "backend": "local", "entrypoint": "execute",
+         "description": "", "parameters": [{"name": "pole", "value": "north"}]}
+    ]  # fmt: skip
+    # And one is submitted with a parameter, it runs as a Workflow
+    code, created = await fetch_json(
+        jp_fetch, "polartep", "api", "workflows", "templates", "ice-edge", "submit", method="POST",
+        body={"parameters": {"pole": "south"}},
+    )  # fmt: skip
+    assert code == 201 and created["kind"] == "Workflow"
+    name = created["metadata"]["name"]
+    assert (await wait_finished(jp_fetch, name))["status"]["phase"] == "Succeeded"
+    code, log = await fetch_json(jp_fetch, "polartep", "api", "workflows", "runs", name, "log")
+    assert log["log"] == f"{name}: edge of the south ice\n"

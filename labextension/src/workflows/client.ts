@@ -150,6 +150,16 @@ export class WorkflowsClient {
   saveFile(path: string, body: { manifest?: any; yaml?: string }): Promise<Workflows.ILint> {
     return requestAPI(`${BASE}/files/${filePath(path)}`, jsonInit('PUT', body));
   }
+  submitTemplate(
+    name: string,
+    parameters: Record<string, string>,
+    backend?: Workflows.Backend
+  ): Promise<Workflows.IWorkflow> {
+    return requestAPI(
+      `${BASE}/templates/${encodeURIComponent(name)}/submit`,
+      jsonInit('POST', { parameters, backend })
+    );
+  }
   async templates(backend?: Workflows.Backend): Promise<Workflows.ITemplate[]> {
     return (await requestAPI<{ templates: Workflows.ITemplate[] }>(`${BASE}/templates${query(backend)}`)).templates;
   }

@@ -122,7 +122,7 @@ function PanelView(props: { model: WorkflowsModel; actions: IPanelActions }): JS
   useModel(model);
   const submitTemplate = async (t: Workflows.ITemplate, values: Record<string, string>, backend: Workflows.Backend) => {
     try {
-      const run = await model.client.submit({ path: t.path, parameters: values, backend });
+      const run = await model.client.submitTemplate(t.name, values, backend);
       actions.openRun(run.metadata.name, backend);
       void model.refreshNow();
     } catch (e) {
