@@ -64,6 +64,8 @@ def test_build_save_reopen_run_and_read_log(jlab: JupyterLabPage) -> None:
     editor.get_by_label("Depends of report").press("Tab")
     editor.get_by_label("Image of report").fill("python:3.12-slim")
     editor.get_by_label("Image of report").press("Tab")
+    editor.get_by_label("Command of report").fill('["python", "-u"]')
+    editor.get_by_label("Command of report").press("Tab")
     expect(editor.locator("textarea")).to_have_value(re.compile(r"depends: measure && prepare"))
     expect(editor.locator("textarea")).to_have_value(re.compile(r"image: python:3.12-slim"))
     expect(editor.locator(".jp-polartep-workflows-graph g[data-node='report']")).to_be_visible()
@@ -77,6 +79,7 @@ def test_build_save_reopen_run_and_read_log(jlab: JupyterLabPage) -> None:
     assert tasks[2]["depends"] == "measure && prepare"
     report = next(t for t in saved["spec"]["templates"] if t["name"] == "report")
     assert report["script"]["image"] == "python:3.12-slim"
+    assert report["script"]["command"] == ["python", "-u"]
     assert saved["spec"]["podGC"] == original["spec"]["podGC"]
     assert saved["metadata"] == original["metadata"]
     assert saved["spec"]["templates"][1] == original["spec"]["templates"][1]

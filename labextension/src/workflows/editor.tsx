@@ -29,6 +29,18 @@ function bodyOf(manifest: Manifest, template: string): any | null {
   return found?.container ?? found?.script ?? null;
 }
 
+/** A container's command with its args (one list); a script's interpreter. */
+function commandOf(body: any): string[] {
+  return body.source !== undefined ? (body.command ?? []) : [...(body.command ?? []), ...(body.args ?? [])];
+}
+
+function setCommand(body: any, value: string[]): void {
+  body.command = value;
+  if (body.source === undefined) {
+    delete body.args;
+  }
+}
+
 function newTemplate(kind: StepKind, name: string, notebook: string): any {
   if (kind === 'container') {
     return { name, container: { image: 'busybox', command: ['echo'], args: [`hello from ${name}`] } };
@@ -220,6 +232,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                     <th>template</th>
                     <th>depends</th>
                     <th>image</th>
+                    <th>command</th>
                     <th />
                   </tr>
                 </thead>
@@ -249,7 +262,10 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                           aria-label={`Depends of ${t.name}`}
                           placeholder="e.g. A && B"
                           defaultValue={t.depends ?? (t.dependencies ?? []).join(' && ')}
-                          onBlur={e =>
+                          onBlur={e => {
+                            if (e.target.value.trim() === (t.depends ?? (t.dependencies ?? []).join(' && '))) {
+                              return; // unchanged: keep `dependencies` lists as they are
+                            }
                             change(m => {
                               const task = entryDag(m).tasks[i];
                               delete task.dependencies;
@@ -258,8 +274,8 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                               } else {
                                 delete task.depends;
                               }
-                            })
-                          }
+                            });
+                          }}
                         />
                       </td>
                       <td>
@@ -267,14 +283,50 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                           <input
                             aria-label={`Image of ${t.name}`}
                             defaultValue={bodyOf(manifest, t.template)?.image ?? ''}
-                            onBlur={e =>
+                            onBlur={e => {
+                              if (e.target.value.trim() === (bodyOf(manifest, t.template)?.image ?? '')) {
+                                return;
+                              }
                               change(m => {
                                 const body = bodyOf(m, t.template);
                                 if (body) {
                                   body.image = e.target.value.trim();
                                 }
-                              })
-                            }
+                              });
+                            }}
+                          />
+                        ) : (
+                          <span className="jp-polartep-workflows-hint">—</span>
+                        )}
+                      </td>
+                      <td>
+                        {bodyOf(manifest, t.template) ? (
+                          <input
+                            aria-label={`Command of ${t.name}`}
+                            title="JSON list, e.g. [&quot;python&quot;] or [&quot;echo&quot;, &quot;hello&quot;]"
+                            defaultValue={JSON.stringify(commandOf(bodyOf(manifest, t.template)))}
+                            onBlur={e => {
+                              let value: unknown;
+                              try {
+                                value = JSON.parse(e.target.value);
+                              } catch {
+                                value = null;
+                              }
+                              const before = JSON.stringify(commandOf(bodyOf(manifest, t.template)));
+                              if (JSON.stringify(value) === before) {
+                                return; // unchanged: leave command/args as they are
+                              }
+                              if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
+                                Notification.error(`Command of ${t.name}: give a JSON list of strings`);
+                                return;
+                              }
+                              change(m => {
+                                const body = bodyOf(m, t.template);
+                                if (body) {
+                                  setCommand(body, value as string[]);
+                                }
+                              });
+                            }}
                           />
                         ) : (
                           <span className="jp-polartep-workflows-hint">—</span>
