@@ -26,6 +26,10 @@ PYTHONS = ("python", "python3", f"python3.{sys.version_info.minor}")
 CONTAINER_HELP = "container steps need Argo or a container runtime (podman/docker)"
 
 
+class Cancelled(Exception):
+    """The run was stopped, terminated or ran out of time."""
+
+
 class StepError(Exception):
     """The step could not start (no runtime, missing artifact…): its node ends as Error."""
 
