@@ -8,7 +8,7 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Float, Int, List, Unicode, default
+from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
 
 from ._version import __version__
 from .core import features as registry
@@ -84,6 +84,43 @@ class PolarTEP(ExtensionApp):
 
     # ==== workflows ==== workflows: local executor | Argo server
     # (traits of the workflows feature go below this line)
+    workflows_backend = Enum(
+        ["local", "argo"],
+        default_value="local",
+        help="Where workflow runs go by default: 'local' (the embedded executor: steps as processes "
+        "of this server) or 'argo' (an Argo Workflows server, see argo_url).",
+    ).tag(config=True)
+
+    workflows_parallelism = Int(
+        4, help="How many workflow steps the local executor runs at the same time (all runs together)."
+    ).tag(config=True)
+
+    workflows_container_runtime = Unicode(
+        "auto",
+        help="Container runtime of the local executor for container steps: 'auto' (podman or docker "
+        "when its daemon answers), 'none', or a command name. Without one, container steps fail with "
+        "a clear error (they need Argo).",
+    ).tag(config=True)
+
+    workflows_host_images = List(
+        Unicode(),
+        default_value=[],
+        help="Images whose container steps the local executor may run directly on this machine "
+        "(e.g. ['busybox', 'alpine'] when their commands - echo, sh, cat - exist here too).",
+    ).tag(config=True)
+
+    argo_url = Unicode(
+        "", help="Argo Workflows server URL (e.g. https://argo.example.org:2746); enables the 'argo' backend."
+    ).tag(config=True)
+
+    argo_namespace = Unicode("argo", help="Kubernetes namespace for workflows on Argo.").tag(config=True)
+
+    argo_token_secret = Unicode(
+        "ARGO_TOKEN",
+        help="Name of the secret (secrets store, else environment variable) holding the Argo bearer token.",
+    ).tag(config=True)
+
+    argo_verify_tls = Bool(True, help="Verify the Argo server's TLS certificate.").tag(config=True)
 
     # ---- end workflows
 

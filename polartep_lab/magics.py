@@ -28,3 +28,6 @@ def polartep(line: str) -> Any:
 
 def register(ipython: Any) -> None:
     ipython.register_magic_function(polartep, "line", "polartep")
+    from .workflows.magic import workflow
+
+    ipython.register_magic_function(workflow, "cell", "workflow")

@@ -5,7 +5,8 @@ import { environmentsPlugin } from './environments/plugin';
 import { examplesPlugin } from './examples/plugin';
 import { filesPlugin } from './files/plugin';
 import { homePlugin } from './home/plugin';
+import { workflowsPlugin } from './workflows/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, environmentsPlugin, filesPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, environmentsPlugin, filesPlugin, workflowsPlugin];
 
 export default plugins;
