@@ -56,7 +56,11 @@ class TilesService:
         """Describe the layer for a COG or STAC item; refuses what the tiler may not read."""
         if request.url:
             kind, source = "cog", allowed_source(request.url, self.policy)
-            bounds = raster_bounds(source) if not source.startswith(("http://", "https://")) else None
+            local = not source.startswith(("http://", "https://"))
+            bounds = raster_bounds(source) if local else None
+            if local and not (request.bidx or request.expression) and band_count(source) not in (1, 3, 4):
+                # 2 or 5+ bands make no PNG a browser can show: show the first band
+                request = request.model_copy(update={"bidx": [1]})
             title = request.title or Path(urlsplit(request.url).path).name or request.url
             shown = request.url
         else:
@@ -162,6 +166,13 @@ def raster_bounds(path: str) -> tuple[float, float, float, float]:
     except RasterioIOError as exc:
         raise Invalid(f"not a raster: {Path(path).name}", "not_a_raster") from exc
     return west, south, east, north
+
+
+def band_count(path: str) -> int:
+    import rasterio
+
+    with rasterio.open(path) as src:
+        return int(src.count)
 
 
 def _item_bounds(item: dict[str, Any]) -> tuple[float, float, float, float] | None:

@@ -48,7 +48,10 @@ function registerProjections(): void {
   }
   register(proj4);
   for (const code of Object.keys(POLAR_DEFS)) {
-    getProjection(code)?.setExtent([-POLAR_EXTENT, -POLAR_EXTENT, POLAR_EXTENT, POLAR_EXTENT]);
+    const projection = getProjection(code);
+    projection?.setExtent([-POLAR_EXTENT, -POLAR_EXTENT, POLAR_EXTENT, POLAR_EXTENT]);
+    // the graticule and extent transforms need the lon/lat range the projection is valid for
+    projection?.setWorldExtent(code === 'EPSG:3413' ? [-180, 30, 180, 90] : [-180, -90, 180, -30]);
   }
   registered = true;
 }
@@ -94,7 +97,17 @@ function coastlines(projection: Projection): Feature[] {
   return [new Feature({ geometry })];
 }
 
+const WORLD_EXTENTS: Record<Projection, number[]> = {
+  'EPSG:3413': [-180, 30, 180, 90],
+  'EPSG:3031': [-180, -90, 180, -30],
+  'EPSG:3857': [-180, -85, 180, 85]
+};
+
 function view(projection: Projection): View {
+  const known = getProjection(projection);
+  if (known && !known.getWorldExtent()) {
+    known.setWorldExtent(WORLD_EXTENTS[projection]);
+  }
   if (isPolar(projection)) {
     return new View({
       projection,
@@ -115,6 +128,7 @@ export class PolarMap implements IPolarMap {
   private clickHandlers: ((lonLat: [number, number]) => void)[] = [];
   private loaded = 0;
   private _projection: Projection;
+  private resizer: ResizeObserver;
 
   constructor(
     target: HTMLElement,
@@ -123,6 +137,9 @@ export class PolarMap implements IPolarMap {
     registerProjections();
     this._projection = options.projection;
     this.map = new OLMap({ target, view: view(options.projection), layers: [] });
+    // panels are often laid out after the map is created: follow the element's size
+    this.resizer = new ResizeObserver(() => this.map.updateSize());
+    this.resizer.observe(target);
     this.map.on('singleclick', event => {
       const lonLat = toLonLat(event.coordinate, this._projection) as [number, number];
       this.clickHandlers.forEach(handler => handler(lonLat));
@@ -197,6 +214,7 @@ export class PolarMap implements IPolarMap {
   }
 
   dispose(): void {
+    this.resizer.disconnect();
     this.map.setTarget(undefined);
     this.map.dispose();
   }
