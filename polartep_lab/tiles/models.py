@@ -22,6 +22,10 @@ class CreateLayer(BaseModel):
     item_url: str | None = Field(None, description="a STAC item JSON (workspace file or http(s) URL)")
     collection: str | None = Field(None, description="workspace catalog collection id")
     item: str | None = Field(None, description="workspace catalog item id")
+    search: dict[str, Any] | None = Field(
+        None, description="STAC search of the workspace catalog (bbox, datetime, collections …): a mosaic"
+    )
+    mosaic_url: str | None = Field(None, description="a STAC FeatureCollection (search result) file or URL")
     assets: list[str] = Field(default_factory=list, description="STAC assets to show (default: first raster)")
     bidx: list[int] = Field(default_factory=list, description="band indexes")
     expression: str | None = None
@@ -35,9 +39,15 @@ class CreateLayer(BaseModel):
 
     @model_validator(mode="after")
     def _one_source(self) -> CreateLayer:
-        given = [bool(self.url), bool(self.item_url), bool(self.collection or self.item)]
+        given = [
+            bool(self.url),
+            bool(self.item_url),
+            bool(self.collection or self.item),
+            self.search is not None,
+            bool(self.mosaic_url),
+        ]
         if sum(given) != 1:
-            raise ValueError("give exactly one of url, item_url, or collection + item")
+            raise ValueError("give exactly one of url, item_url, collection + item, search or mosaic_url")
         if (self.collection or self.item) and not (self.collection and self.item):
             raise ValueError("collection and item go together")
         if self.rescale is not None:
@@ -56,17 +66,17 @@ class DescribeLayer(BaseModel):
 
     id: str
     title: str
-    kind: str = Field(description="cog | stac")
+    kind: str = Field(description="cog | stac | mosaic")
     source: str = Field(description="the value passed to the tiler as url=")
     projection: str
     tile_matrix_set: str
     bounds: list[float] | None = Field(None, description="WGS84 west, south, east, north")
     tiles: dict[str, str] = Field(description="tile matrix set id -> XYZ URL template")
-    tilejson: str
-    wmts: str
-    info: str
-    statistics: str
-    point: str = Field(description="URL template with {lon} and {lat}")
+    tilejson: str | None = None
+    wmts: str | None = None
+    info: str | None = None
+    statistics: str | None = None
+    point: str | None = Field(None, description="URL template with {lon} and {lat}")
     query: dict[str, Any]
     layer: dict[str, Any] = Field(description="eox-map layer JSON for the chosen projection")
 

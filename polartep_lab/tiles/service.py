@@ -7,6 +7,7 @@ tests use it alike. The tiler itself runs as its own process behind jupyter-serv
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections.abc import Sequence
@@ -63,6 +64,8 @@ class TilesService:
                 request = request.model_copy(update={"bidx": [1]})
             title = request.title or Path(urlsplit(request.url).path).name or request.url
             shown = request.url
+        elif request.search is not None or request.mosaic_url:
+            return self._mosaic(request)
         else:
             kind = "stac"
             item, shown = self._item(request)
@@ -94,6 +97,58 @@ class TilesService:
             info=f"{base}/info?{urlencode(_only_source(query), doseq=True)}",
             statistics=f"{base}/statistics?{qs}",
             point=f"{base}/point/{{lon}},{{lat}}?{qs}",
+            query=query,
+            layer=eox_layer(layer_id, title, tiles[grid], projection),
+        )
+
+    def _mosaic(self, request: CreateLayer) -> DescribeLayer:
+        """A mosaic of a STAC search result (workspace catalog search, or a FeatureCollection)."""
+        if request.mosaic_url:
+            shown = request.mosaic_url
+            allowed_source(shown, self.policy)
+            features: list[dict[str, Any]] = []
+        else:
+            if self.stac is None:
+                raise NotFound("the workspace catalog (stac feature) is not available", "no_stac")
+            result = self.stac.search(**(request.search or {}))
+            root = self.policy.roots[0] if self.policy.roots else Path.cwd()
+            features = [_absolute_hrefs(dict(f), root) for f in result.get("features", [])]
+            if not features:
+                raise NotFound("the search found no items to show", "empty_search")
+            payload = json.dumps({"type": "FeatureCollection", "features": features}, sort_keys=True)
+            digest = hashlib.sha1(payload.encode()).hexdigest()[:16]
+            path = self.data_dir / "mosaics" / f"{digest}.json"
+            atomic_write(path, payload.encode())
+            shown = str(path)
+        boxes = [b for b in (_item_bounds(f) for f in features) if b]
+        bounds = (
+            (
+                min(b[0] for b in boxes),
+                min(b[1] for b in boxes),
+                max(b[2] for b in boxes),
+                max(b[3] for b in boxes),
+            )
+            if boxes
+            else None
+        )
+        projection = request.projection or (projection_for_bounds(*bounds) if bounds else "EPSG:3413")
+        grid = grid_for_projection(projection)
+        projection = next((p for p, g in PROJECTION_GRID.items() if g == grid), projection)
+        query = self._query(shown, request.model_copy(update={"assets": request.assets or ["data"]}))
+        qs = urlencode(query, doseq=True)
+        base = f"{self.tiler}/mosaic"
+        tiles = {g: f"{base}/tiles/{g}/{{z}}/{{x}}/{{y}}.{request.format}?{qs}" for g in OFFERED}
+        title = request.title or "search mosaic"
+        layer_id = _SAFE_ID.sub("-", f"mosaic-{title}").strip("-")[:80]
+        return DescribeLayer(
+            id=layer_id,
+            title=title,
+            kind="mosaic",
+            source=shown,
+            projection=projection,
+            tile_matrix_set=grid,
+            bounds=list(bounds) if bounds else None,
+            tiles=tiles,
             query=query,
             layer=eox_layer(layer_id, title, tiles[grid], projection),
         )

@@ -30,6 +30,7 @@ from titiler.extensions import wmtsExtension
 from ..core.errors import Invalid, PolarTEPError
 from .access import SourcePolicy, allowed_source
 from .grids import OFFERED, registry
+from .mosaic_routes import mosaic_router
 
 #: STAC asset media types the tiler treats as rasters
 RASTER_TYPES = {
@@ -61,6 +62,23 @@ class ForwardedPrefix:
         await self.app(scope, receive, send)
 
 
+def workspace_stac_reader(policy: SourcePolicy) -> type[STACReader]:
+    """A STACReader whose asset hrefs must pass the same allow-list as `url`."""
+
+    class WorkspaceSTACReader(STACReader):
+        def _get_asset_info(self, asset: Any) -> Any:
+            name = asset if isinstance(asset, str) else str(asset.get("name", ""))
+            stac_asset = self.item.assets.get(name)
+            media = (stac_asset.media_type or "").lower() if stac_asset is not None else ""
+            if stac_asset is not None and media and media not in RASTER_TYPES:
+                raise Invalid(f"asset {name!r} is not a raster ({media})", "not_a_raster")
+            info = super()._get_asset_info(asset)
+            info["url"] = allowed_source(info["url"], policy)
+            return info
+
+    return WorkspaceSTACReader
+
+
 def create_app(policy: SourcePolicy | None = None) -> FastAPI:
     policy = policy or SourcePolicy.from_env()
     grids = registry()
@@ -72,18 +90,7 @@ def create_app(policy: SourcePolicy | None = None) -> FastAPI:
     ) -> str:
         return allowed_source(url, policy)
 
-    class WorkspaceSTACReader(STACReader):
-        """STACReader whose item and asset hrefs must pass the same allow-list as `url`."""
-
-        def _get_asset_info(self, asset: Any) -> Any:
-            name = asset if isinstance(asset, str) else str(asset.get("name", ""))
-            stac_asset = self.item.assets.get(name)
-            media = (stac_asset.media_type or "").lower() if stac_asset is not None else ""
-            if stac_asset is not None and media and media not in RASTER_TYPES:
-                raise Invalid(f"asset {name!r} is not a raster ({media})", "not_a_raster")
-            info = super()._get_asset_info(asset)
-            info["url"] = allowed_source(info["url"], policy)
-            return info
+    WorkspaceSTACReader = workspace_stac_reader(policy)
 
     app = FastAPI(
         title="Polar TEP workspace tiler",
@@ -107,6 +114,7 @@ def create_app(policy: SourcePolicy | None = None) -> FastAPI:
     app.include_router(cog.router, prefix="/cog", tags=["Cloud Optimized GeoTIFF"])
     app.include_router(stac.router, prefix="/stac", tags=["STAC item"])
     app.include_router(TMSFactory(supported_tms=grids).router, tags=["Tile matrix sets"])
+    app.include_router(mosaic_router(source, WorkspaceSTACReader, grids), prefix="/mosaic", tags=["Mosaic"])
     add_exception_handlers(app, {**DEFAULT_STATUS_CODES, InvalidAssetName: 404})
 
     @app.exception_handler(PolarTEPError)

@@ -14,6 +14,8 @@ export namespace Tiles {
     item_url?: string;
     collection?: string;
     item?: string;
+    search?: Record<string, unknown>;
+    mosaic_url?: string;
     assets?: string[];
     bidx?: number[];
     expression?: string;
@@ -25,17 +27,17 @@ export namespace Tiles {
   export interface ILayer {
     id: string;
     title: string;
-    kind: 'cog' | 'stac';
+    kind: 'cog' | 'stac' | 'mosaic';
     source: string;
     projection: Projection;
     tile_matrix_set: string;
     bounds: number[] | null;
     tiles: Record<string, string>;
-    tilejson: string;
-    wmts: string;
-    info: string;
-    statistics: string;
-    point: string;
+    tilejson: string | null;
+    wmts: string | null;
+    info: string | null;
+    statistics: string | null;
+    point: string | null;
     query: Record<string, unknown>;
     layer: IEoxLayer;
   }
@@ -67,7 +69,7 @@ export class TilesClient {
 
   /** Statistics of the layer's first band (for an automatic rescale). */
   async statistics(layer: Tiles.ILayer): Promise<Tiles.IBandStatistics | null> {
-    const path = tilerPath(layer.statistics);
+    const path = layer.statistics ? tilerPath(layer.statistics) : null;
     if (!path) {
       return null;
     }
@@ -80,8 +82,8 @@ export class TilesClient {
 
   /** Pixel values at a point (the tiler's `point` endpoint). */
   async point(layer: Tiles.ILayer, lon: number, lat: number): Promise<{ values: unknown[]; band_names?: string[] }> {
-    const url = layer.point.replace('{lon}', lon.toFixed(6)).replace('{lat}', lat.toFixed(6));
-    const path = tilerPath(url);
+    const url = (layer.point ?? '').replace('{lon}', lon.toFixed(6)).replace('{lat}', lat.toFixed(6));
+    const path = url ? tilerPath(url) : null;
     if (!path) {
       throw new Error('pixel values are only available from the workspace tiler');
     }
