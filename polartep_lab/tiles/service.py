@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode, urljoin, urlsplit
+from urllib.parse import quote, urlencode, urljoin, urlsplit
 
 from ..core.errors import Invalid, NotFound, Upstream
 from ..core.http import OutboundPolicy
@@ -80,6 +80,10 @@ class TilesService:
         projection = next((p for p, g in PROJECTION_GRID.items() if g == grid), projection)
         query = self._query(shown, request)
         base = f"{self.tiler}/{kind}"
+        if self.kind is Status.real and request.collection and request.item:
+            # titiler-pgstac reads the item from PgSTAC itself: its item routes, no url=
+            base = f"{self.tiler}/collections/{quote(request.collection)}/items/{quote(request.item)}"
+            query.pop("url")
         qs = urlencode(query, doseq=True)
         tiles = {g: f"{base}/tiles/{g}/{{z}}/{{x}}/{{y}}.{request.format}?{qs}" for g in OFFERED}
         layer_id = _SAFE_ID.sub("-", f"{kind}-{title}").strip("-")[:80]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from polartep_lab.tiles.samples import ANTARCTIC, ARCTIC
+import pytest
+
+from polartep_lab.tiles.samples import ANTARCTIC, ARCTIC, stac_item
 
 from .conftest import fetch_json
 from .tiles_support import SAMPLES, decode_png, sample_folder_fixture, samples_fixture, stop_tilers  # noqa: F401
@@ -89,8 +91,6 @@ async def test_bad_layers_are_refused_with_reasons(samples: Path, jp_fetch: Any)
 async def test_workspace_catalog_item_layer(
     samples: Path, jp_fetch: Any, jp_serverapp: Any, http_server_client: Any, jp_auth_header: dict[str, str]
 ) -> None:
-    import pytest
-
     services = jp_serverapp.web_app.settings["polartep_services"]
     if "stac" not in services:
         # Then without the stac feature the request says why
@@ -135,3 +135,44 @@ async def fetch_path(client: Any, auth: dict[str, str], path: str) -> Any:
 
 async def _stop_tiler(jp_fetch: Any) -> None:
     stop_tilers()
+
+
+class TestRealRasterAPI:
+    """With `c.PolarTEP.raster_api_url`, layers point at the eoAPI raster service's routes."""
+
+    @pytest.fixture
+    def polartep_config(self) -> dict[str, Any]:
+        return {"raster_api_url": "http://127.0.0.1:9/raster"}
+
+    async def test_config_and_layers_use_the_raster_api(
+        self, samples: Path, jp_fetch: Any, jp_serverapp: Any
+    ) -> None:
+        code, body = await fetch_json(jp_fetch, "polartep", "api", "tiles")
+        assert code == 200 and body["kind"] == "real" and body["tiler"] == "http://127.0.0.1:9/raster"
+        code, layer = await fetch_json(
+            jp_fetch, "polartep", "api", "tiles", "layers", method="POST", body={"url": f"{SAMPLES}/{ARCTIC}"}
+        )
+        assert code == 201
+        assert layer["tiles"]["EPSG3413Quad"].startswith("http://127.0.0.1:9/raster/cog/tiles/EPSG3413Quad/")
+        services = jp_serverapp.web_app.settings["polartep_services"]
+        if "stac" not in services:
+            pytest.skip("item layers on titiler-pgstac need the stac feature")
+        item = stac_item(samples / ARCTIC, "real-item", collection="real-test")
+        services["stac"].create_collection(
+            {
+                "type": "Collection", "stac_version": "1.0.0", "id": "real-test", "description": "t",
+                "license": "CC0-1.0", "links": [],
+                "extent": {"spatial": {"bbox": [item["bbox"]]}, "temporal": {"interval": [[None, None]]}},
+            }
+        )  # fmt: skip
+        services["stac"].create_item("real-test", item)
+        code, layer = await fetch_json(
+            jp_fetch, "polartep", "api", "tiles", "layers", method="POST",
+            body={"collection": "real-test", "item": "real-item"},
+        )  # fmt: skip
+        assert code == 201, layer
+        template = layer["tiles"]["EPSG3413Quad"]
+        assert template.startswith(
+            "http://127.0.0.1:9/raster/collections/real-test/items/real-item/tiles/EPSG3413Quad/"
+        )
+        assert "url=" not in template and "assets=data" in template
