@@ -6,7 +6,14 @@ from typing import Any
 
 from ._version import __version__
 
-__all__ = ["__version__"]
+__all__ = ["Map", "__version__"]
+
+
+def Map(projection: str = "EPSG:3413", **kwargs: Any) -> Any:
+    """A notebook map in a polar projection on the workspace tiler (see :mod:`polartep_lab.maps`)."""
+    from .maps import Map as _Map
+
+    return _Map(projection, **kwargs)
 
 
 def _jupyter_labextension_paths() -> list[dict[str, str]]:

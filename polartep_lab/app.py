@@ -69,6 +69,18 @@ class PolarTEP(ExtensionApp):
 
     # ==== tiles ==== map tiles: titiler via jupyter-server-proxy, tile matrix sets, titiler-pgstac
     # (traits of the tiles feature go below this line)
+    raster_api_url = Unicode(
+        "",
+        help="URL of an eoAPI raster service (titiler-pgstac). Empty (default): the embedded "
+        "titiler, started by jupyter-server-proxy at <base_url>/polartep/tiles/.",
+    ).tag(config=True)
+
+    tiles_data_roots = List(
+        Unicode(),
+        default_value=[],
+        help="Extra folders the embedded tiler may read rasters from, besides the workspace "
+        "root and the workspace data dir (tiles, stac). Everything else is refused.",
+    ).tag(config=True)
 
     # ---- end tiles
 

@@ -26,8 +26,23 @@ def polartep(line: str) -> Any:
     raise ValueError(f"unknown %polartep command {command!r}: use version, examples or docs")
 
 
+def tiles(line: str) -> dict[str, str]:
+    """`%tiles <raster path or URL> [key=value …]`: the tile URL templates in every projection."""
+    from .maps import tile_urls
+
+    words = line.split()
+    if not words:
+        raise ValueError("usage: %tiles <raster path or URL> [rescale=0,50 colormap_name=viridis …]")
+    params = dict(w.split("=", 1) for w in words[1:] if "=" in w)
+    urls = tile_urls(words[0], **params)
+    for projection, template in urls.items():
+        print(f"{projection}: {template}")
+    return urls
+
+
 def register(ipython: Any) -> None:
     ipython.register_magic_function(polartep, "line", "polartep")
     from .workflows.magic import workflow
 
     ipython.register_magic_function(workflow, "cell", "workflow")
+    ipython.register_magic_function(tiles, "line", "tiles")

@@ -5,8 +5,17 @@ import { environmentsPlugin } from './environments/plugin';
 import { examplesPlugin } from './examples/plugin';
 import { filesPlugin } from './files/plugin';
 import { homePlugin } from './home/plugin';
+import { tilesPlugin } from './tiles/plugin';
 import { workflowsPlugin } from './workflows/plugin';
 
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, environmentsPlugin, filesPlugin, workflowsPlugin];
+const plugins: JupyterFrontEndPlugin<any>[] = [
+  homePlugin,
+  examplesPlugin,
+  docsPlugin,
+  environmentsPlugin,
+  filesPlugin,
+  workflowsPlugin,
+  tilesPlugin
+];
 
 export default plugins;

@@ -27,7 +27,8 @@ def polartep_config() -> dict[str, Any]:
 @pytest.fixture
 def jp_server_config(polartep_data_dir: Path, polartep_config: dict[str, Any]) -> dict[str, Any]:
     return {
-        "ServerApp": {"jpserver_extensions": {"polartep_lab": True}},
+        # jupyter-server-proxy serves the tiler at /polartep/tiles/ (so route tests cover it too)
+        "ServerApp": {"jpserver_extensions": {"polartep_lab": True, "jupyter_server_proxy": True}},
         "PolarTEP": {"data_dir": str(polartep_data_dir), **polartep_config},
     }
 

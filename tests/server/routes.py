@@ -10,6 +10,8 @@ from tornado.web import RequestHandler
 
 VERBS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 _GROUP = re.compile(r"\(\?P<(?P<name>[A-Za-z_]\w*)>[^)]*\)")
+#: a trailing unnamed catch-all group, as jupyter-server-proxy registers (`<name>/(.*)`)
+_CATCH_ALL = re.compile(r"\(\.\*\)$")
 
 
 @dataclass(frozen=True)
@@ -20,11 +22,12 @@ class RegisteredRoute:
 
     def sample_path(self) -> str:
         """A concrete path that the pattern matches (every parameter becomes `x`)."""
-        path = _GROUP.sub("x", self.pattern).rstrip("$")
+        path = _CATCH_ALL.sub("x", _GROUP.sub("x", self.pattern).rstrip("$"))
         return path.replace("\\", "")
 
     def template(self, base_url: str) -> str:
         path = _GROUP.sub(lambda m: "{" + m.group("name") + "}", self.pattern).rstrip("$")
+        path = _CATCH_ALL.sub("{path}", path)
         path = path.replace("\\", "")
         return "/" + path[len(base_url) :].lstrip("/")
 
