@@ -28,3 +28,6 @@ def polartep(line: str) -> Any:
 
 def register(ipython: Any) -> None:
     ipython.register_magic_function(polartep, "line", "polartep")
+    from .stac.magics import register as register_stac
+
+    register_stac(ipython)

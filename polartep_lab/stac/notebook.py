@@ -90,7 +90,8 @@ def _as_dict(obj: Any) -> dict[str, Any]:
 def add_collection(collection: Any, *, replace: bool = False) -> dict[str, Any]:
     """Add a collection (a dict or a `pystac.Collection`) to the workspace catalog."""
     data = _as_dict(collection)
-    data.pop("links", None)
+    own = ("self", "root", "parent", "items")
+    data["links"] = [link for link in data.get("links", []) if link.get("rel") not in own]
     svc = service()
     if replace and svc.store.read_collection(data["id"]) is not None:
         return svc.update_collection(data["id"], data)

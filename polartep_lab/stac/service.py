@@ -213,7 +213,11 @@ class StacService:
 
     def _valid_item(self, collection_id: str, item: Any, index: int | None = None) -> dict[str, Any]:
         where = "" if index is None else f"features/{index}/"
-        errors = [f"{where}{e}" for e in errors_of(item, "item")]
+        candidate = item
+        if isinstance(item, dict) and isinstance(item.get("id"), str):
+            # validate the item as it will be served: in its collection, with our links
+            candidate = self._item_links({**item, "collection": item.get("collection", collection_id)}, "/")
+        errors = [f"{where}{e}" for e in errors_of(candidate, "item")]
         if not errors:
             if item.get("collection", collection_id) != collection_id:
                 errors.append(f"{where}collection: must be {collection_id!r} (the URL's collection)")
