@@ -36,9 +36,8 @@ class _Translator:
             return _COLUMNS[name]
         if name == "geometry":
             raise Invalid("filter: 'geometry' can only be used in spatial operators", "bad_filter")
-        path = "$.properties." + '"' + name.replace('"', "") + '"'
-        self.params.append(path)
-        return "json_extract(i.content, ?)"
+        self.params.append('$."' + name.replace('"', "") + '"')
+        return "json_extract(i.properties, ?)"
 
     def value(self, node: Any, time: bool) -> str:
         if isinstance(node, dict) and "property" in node:

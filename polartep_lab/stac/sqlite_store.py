@@ -42,6 +42,7 @@ CREATE TABLE IF NOT EXISTS items (
     start REAL NOT NULL,
     end REAL NOT NULL,
     content TEXT NOT NULL,
+    properties TEXT NOT NULL,
     footprint BLOB,
     UNIQUE (collection, id)
 );
@@ -169,9 +170,18 @@ class SQLiteStore(CatalogStore):
                     db.execute("DELETE FROM items WHERE rowid = ?", (row[0],))
                 wkb = shapely.to_wkb(shape) if shape is not None else None
                 cursor = db.execute(
-                    "INSERT INTO items (collection, id, datetime, start, end, content, footprint)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    (collection_id, item["id"], when, start, end, json.dumps(item), wkb),
+                    "INSERT INTO items (collection, id, datetime, start, end, content, properties, footprint)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        collection_id,
+                        item["id"],
+                        when,
+                        start,
+                        end,
+                        json.dumps(item),
+                        json.dumps(item.get("properties") or {}),
+                        wkb,
+                    ),
                 )
                 if shape is not None:
                     boxes = boxes_of(shape)
@@ -232,8 +242,8 @@ class SQLiteStore(CatalogStore):
             column = _SORT_COLUMNS.get(name)
             if column is None:
                 prop = name.removeprefix("properties.")
-                column = "json_extract(i.content, ?)"
-                params.append('$.properties."' + prop.replace('"', "") + '"')
+                column = "json_extract(i.properties, ?)"
+                params.append('$."' + prop.replace('"', "") + '"')
             parts.append(f"{column} {direction.upper()}")
         if not parts:
             parts = ["i.datetime DESC"]
