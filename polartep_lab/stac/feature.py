@@ -79,6 +79,7 @@ FEATURE = Feature(
         Route("api/stac/catalogs/{name}/collections/{collection_id}/items/{item_id}", h.CatalogItemHandler),
         Route("api/stac/catalogs/{name}/search", h.CatalogSearchHandler),
         Route("api/stac/catalogs/{name}/code", h.CatalogCodeHandler),
+        Route("api/stac/downloads", h.DownloadHandler),
     ),
     backend=_backend,
     health=_health,

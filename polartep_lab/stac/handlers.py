@@ -213,3 +213,14 @@ class CatalogCodeHandler(_StacHandler):
         body = self.body_object()
         await self.call(self.stac.registry.get, name)
         self.reply({"code": search_code(name, body)})
+
+
+class DownloadHandler(_StacHandler):
+    @web.authenticated
+    @authorized
+    async def post(self) -> None:
+        body = self.body_object()
+        href, folder = body.get("href"), body.get("folder", "data")
+        if not isinstance(href, str) or not isinstance(folder, str):
+            raise Invalid("href and folder must be strings", "bad_body")
+        self.reply(await self.call(self.stac.download_asset, href, folder), 201)

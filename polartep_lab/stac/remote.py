@@ -163,3 +163,30 @@ def _join(base: str, href: str) -> str:
     if href.startswith(("http://", "https://")) or base.startswith(("http://", "https://")):
         return urljoin(base, href)
     return (Path(base).parent / href).as_posix()
+
+
+def download(http: OutboundClient, href: str, dest: Path, headers: dict[str, str] | None = None,
+             timeout: float = 60.0) -> int:  # fmt: skip
+    """Stream `href` into `dest` (a new file; written to a temp name, then renamed). Returns bytes."""
+    tmp = dest.with_name(f".{dest.name}.part")
+    size = 0
+    try:
+        with (
+            http.client(timeout=timeout, headers=headers or {}) as client,
+            client.stream("GET", href) as reply,
+        ):
+            if reply.status_code >= 400:
+                raise Upstream(f"download of {href} answered {reply.status_code}", "remote_error")
+            with tmp.open("wb") as fh:
+                for chunk in reply.iter_bytes(1 << 20):
+                    fh.write(chunk)
+                    size += len(chunk)
+        if dest.exists():
+            raise Invalid(f"{dest.name} appeared meanwhile; not overwritten", "exists")
+        tmp.rename(dest)
+    except httpx.HTTPError as exc:
+        raise Upstream(f"download of {href} failed: {exc}", "unreachable") from exc
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    return size

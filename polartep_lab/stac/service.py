@@ -367,6 +367,22 @@ class StacService:
             return self.get_item(collection_id, item_id)
         return self.remote(name).item(collection_id, item_id)
 
+    def download_asset(self, href: str, folder: str = "data") -> dict[str, Any]:
+        """Copy an asset (http(s) URL) into the workspace folder; never overwrites a file."""
+        from urllib.parse import urlsplit
+
+        from ..core.paths import resolve_within, unique_path
+        from .remote import download
+
+        if not href.startswith(("http://", "https://")):
+            raise Invalid("href: only http(s) assets can be downloaded", "bad_href")
+        name = Path(urlsplit(href).path).name or "asset"
+        target_dir = resolve_within(self.root_dir, folder)
+        target_dir.mkdir(parents=True, exist_ok=True)
+        dest = unique_path(target_dir / name)
+        size = download(self.http, href, dest, timeout=max(60.0, self.remote_timeout))
+        return {"path": dest.relative_to(self.root_dir.resolve()).as_posix(), "bytes": size}
+
     def catalog_search(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
         if name == WORKSPACE:
             return self.search(**params)

@@ -195,3 +195,48 @@ async def test_pystac_client_works_unmodified(
     colls, ids = await asyncio.get_running_loop().run_in_executor(None, run)
     assert colls == ["sea-ice"]
     assert ids == ["across-dateline", "east-of-dateline", "west-of-dateline"]
+
+
+async def test_download_asset_into_the_workspace_never_overwrites(jp_fetch: Any, jp_root_dir: Path) -> None:
+    import functools
+    import http.server
+
+    # Given an asset served over HTTP on 127.0.0.1
+    served = jp_root_dir.parent / "served"
+    served.mkdir()
+    (served / "scene.tif").write_bytes(b"II*\x00" + b"\x01" * 5000)
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(served))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        href = f"http://127.0.0.1:{server.server_address[1]}/scene.tif"
+        # When it is downloaded twice into the workspace
+        first = await fetch_json(
+            jp_fetch, "polartep", "api", "stac", "downloads", method="POST", body={"href": href}
+        )
+        second = await fetch_json(
+            jp_fetch, "polartep", "api", "stac", "downloads", method="POST", body={"href": href}
+        )
+        # Then both copies exist, the second under a new name, byte for byte
+        assert first == (201, {"path": "data/scene.tif", "bytes": 5004})
+        assert second == (201, {"path": "data/scene-1.tif", "bytes": 5004})
+        assert (jp_root_dir / "data" / "scene-1.tif").read_bytes() == (served / "scene.tif").read_bytes()
+        # And a folder outside the workspace or a missing file is refused
+        code, _ = await fetch_json(
+            jp_fetch,
+            "polartep",
+            "api",
+            "stac",
+            "downloads",
+            method="POST",
+            body={"href": href, "folder": "../x"},
+        )
+        assert code == 403
+        code, _ = await fetch_json(
+            jp_fetch, "polartep", "api", "stac", "downloads", method="POST", body={"href": href + ".missing"}
+        )
+        assert code == 502
+    finally:
+        server.shutdown()
+        thread.join()

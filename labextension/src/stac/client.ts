@@ -101,6 +101,10 @@ export class StacClient {
   search(name: string, body: Stac.ISearch): Promise<Stac.IItemCollection> {
     return requestAPI<Stac.IItemCollection>(this._path(name, 'search'), jsonInit('POST', body));
   }
+  /** Stream an asset into a workspace folder; resolves to the new file's path (never overwrites). */
+  download(href: string, folder = 'data'): Promise<{ path: string; bytes: number }> {
+    return requestAPI<{ path: string; bytes: number }>('api/stac/downloads', jsonInit('POST', { href, folder }));
+  }
   async code(name: string, body: Stac.ISearch): Promise<string> {
     const reply = await requestAPI<{ code: string }>(this._path(name, 'code'), jsonInit('POST', body));
     return reply.code;

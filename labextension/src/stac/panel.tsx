@@ -12,6 +12,7 @@ export const PREVIEW_COMMAND = 'polartep:tiles-preview';
 export interface IBrowserActions {
   insertCode(): Promise<void>;
   notifyError(message: string): void;
+  notify(message: string): void;
 }
 
 function useModel(model: StacBrowserModel, commands: CommandRegistry): void {
@@ -234,8 +235,12 @@ function Results(props: { model: StacBrowserModel }): JSX.Element | null {
   );
 }
 
-function ItemDetails(props: { model: StacBrowserModel; commands: CommandRegistry }): JSX.Element | null {
-  const { model, commands } = props;
+function ItemDetails(props: {
+  model: StacBrowserModel;
+  commands: CommandRegistry;
+  actions: IBrowserActions;
+}): JSX.Element | null {
+  const { model, commands, actions } = props;
   const item = model.item;
   if (!item) {
     return null;
@@ -288,7 +293,20 @@ function ItemDetails(props: { model: StacBrowserModel; commands: CommandRegistry
               title={asset.href}
             >
               Copy href
-            </button>
+            </button>{' '}
+            {/^https?:/.test(asset.href) && (
+              <button
+                className="jp-polartep-stac-small"
+                onClick={() =>
+                  void model.client.download(asset.href).then(
+                    r => actions.notify(`Downloaded to ${r.path} (${formatBytes(r.bytes)})`),
+                    e => actions.notifyError(e instanceof Error ? e.message : String(e))
+                  )
+                }
+              >
+                Download
+              </button>
+            )}
           </li>
         ))}
       </ul>
@@ -342,7 +360,7 @@ function BrowserView(props: {
             {formatInterval(collection.extent?.temporal?.interval?.[0])}
           </div>
           <SearchForm model={model} actions={actions} />
-          {model.item ? <ItemDetails model={model} commands={commands} /> : <Results model={model} />}
+          {model.item ? <ItemDetails model={model} commands={commands} actions={actions} /> : <Results model={model} />}
         </section>
       )}
     </div>

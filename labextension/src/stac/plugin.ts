@@ -88,7 +88,8 @@ export const stacPlugin: JupyterFrontEndPlugin<void> = {
     section.addWidget(
       new StacBrowser(model, app.commands, {
         insertCode,
-        notifyError: message => Notification.error(message, { autoClose: 6000 })
+        notifyError: message => Notification.error(message, { autoClose: 6000 }),
+        notify: message => Notification.success(message, { autoClose: 5000 })
       })
     );
     panel.addWidget(section);
