@@ -43,8 +43,7 @@ class _Translator:
         if isinstance(node, dict) and "property" in node:
             return self.column(str(node["property"]))
         if isinstance(node, dict) and ("timestamp" in node or "date" in node):
-            text = node.get("timestamp") or node.get("date")
-            self.params.append(parse_instant(str(text), "filter").timestamp())
+            self.params.append(parse_instant(_text(node), "filter").timestamp())
             return "?"
         if isinstance(node, dict) and "op" in node:
             return self.expr(node)
@@ -148,9 +147,13 @@ class _Translator:
 
 
 def _text(node: Any) -> str:
+    """The RFC 3339 text of a CQL2 timestamp or date literal (a date is its midnight UTC)."""
+    if isinstance(node, dict) and "date" in node:
+        return f"{node['date']}T00:00:00Z"
     if isinstance(node, dict):
-        return str(node.get("timestamp") or node.get("date") or "")
-    return str(node)
+        return str(node.get("timestamp") or "")
+    text = str(node)
+    return f"{text}T00:00:00Z" if len(text) == 10 else text
 
 
 def to_sql(cql: dict[str, Any]) -> tuple[str, list[Any]]:

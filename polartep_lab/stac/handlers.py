@@ -4,10 +4,12 @@ catalog browser API (`/polartep/api/stac/…`). Thin: parse, call the service in
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
+from jupyter_server.base.handlers import JupyterHandler
 from jupyter_server.utils import url_path_join
 from tornado import web
 from tornado.ioloop import IOLoop
@@ -38,6 +40,22 @@ class _StacHandler(PolarTEPHandler):
     def query(self) -> dict[str, str]:
         return {k: self.get_query_argument(k) for k in self.request.query_arguments}
 
+    _geojson: str | None = None
+
+    def reply_geojson(self, payload: Any, status: int = 200, media: str = "application/geo+json") -> None:
+        """Items and item collections are GeoJSON (`application/geo+json`)."""
+        self._geojson = media
+        self.set_status(status)
+        self.finish(json.dumps(payload, default=str))
+
+    def finish(self, chunk: Any = None) -> Any:
+        if not self._geojson:
+            return super().finish(chunk)
+        # APIHandler.finish would force application/json
+        self.update_api_activity()
+        self.set_header("Content-Type", self._geojson)
+        return JupyterHandler.finish(self, chunk)
+
     def body_object(self) -> dict[str, Any]:
         body = self.json_body()
         if not isinstance(body, dict):
@@ -64,7 +82,8 @@ class QueryablesHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def get(self, collection_id: str | None = None) -> None:
-        self.reply(await self.call(self.stac.queryables, self.root_url, collection_id))
+        payload = await self.call(self.stac.queryables, self.root_url, collection_id)
+        self.reply_geojson(payload, media="application/schema+json")
 
 
 class CollectionsHandler(_StacHandler):
@@ -106,7 +125,7 @@ class ItemsHandler(_StacHandler):
     async def get(self, collection_id: str) -> None:
         params = self.query()
         params.pop("collections", None)
-        self.reply(await self.call(self.stac.items, collection_id, self.root_url, **params))
+        self.reply_geojson(await self.call(self.stac.items, collection_id, self.root_url, **params))
 
     @web.authenticated
     @authorized
@@ -121,7 +140,7 @@ class ItemHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def get(self, collection_id: str, item_id: str) -> None:
-        self.reply(await self.call(self.stac.get_item, collection_id, item_id, self.root_url))
+        self.reply_geojson(await self.call(self.stac.get_item, collection_id, item_id, self.root_url))
 
     @web.authenticated
     @authorized
@@ -141,12 +160,14 @@ class SearchHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def get(self) -> None:
-        self.reply(await self.call(self.stac.search, self.root_url, method="GET", **self.query()))
+        self.reply_geojson(await self.call(self.stac.search, self.root_url, method="GET", **self.query()))
 
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        self.reply(await self.call(self.stac.search, self.root_url, method="POST", **self.body_object()))
+        self.reply_geojson(
+            await self.call(self.stac.search, self.root_url, method="POST", **self.body_object())
+        )
 
 
 # ---- the catalog browser API --------------------------------------------------------------------------

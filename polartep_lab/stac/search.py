@@ -18,12 +18,15 @@ from ..core.errors import Invalid
 from .geometry import bbox_geometry, footprint, parse_bbox
 
 DEFAULT_LIMIT = 10
+#: what an item keeps when `fields.include` is given but empty
+DEFAULT_FIELDS = ("id", "type", "stac_version", "geometry", "bbox", "links", "assets", "properties.datetime",
+                  "collection")  # fmt: skip
 MAX_LIMIT = 10_000
-_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})?)?$")
+_RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")
 
 
 def parse_instant(text: str, name: str = "datetime") -> datetime:
-    """An RFC 3339 date-time (a bare date means midnight UTC); naive times are UTC."""
+    """An RFC 3339 date-time with a time zone (`2024-03-01T00:00:00Z`)."""
     value = text.strip()
     if not _RFC3339.match(value):
         raise Invalid(f"{name}: {text!r} is not an RFC 3339 date-time", "bad_datetime")
@@ -104,8 +107,11 @@ class SearchRequest:
             body["filter-lang"] = "cql2-json"
         if self.sortby:
             body["sortby"] = [{"field": f, "direction": d} for f, d in self.sortby]
-        if self.include is not None or self.exclude is not None:
-            body["fields"] = {"include": self.include or [], "exclude": self.exclude or []}
+        if self.include is not None or self.exclude:
+            fields: dict[str, list[str]] = {"exclude": self.exclude or []}
+            if self.include is not None:
+                fields["include"] = self.include
+            body["fields"] = fields
         if self.token:
             body["token"] = self.token
         return body
@@ -139,7 +145,7 @@ def parse_filter(value: Any, lang: str | None) -> dict[str, Any]:
         raise Invalid("filter-lang: must be cql2-text or cql2-json", "bad_filter_lang")
     try:
         if isinstance(value, dict):
-            expr = cql2.parse_json(json.dumps(value))
+            expr = cql2.parse_json(json.dumps(_between_pairs(value)))
         elif isinstance(value, str) and lang == "cql2-json":
             expr = cql2.parse_json(value)
         elif isinstance(value, str):
@@ -150,6 +156,20 @@ def parse_filter(value: Any, lang: str | None) -> dict[str, Any]:
         return dict(expr.to_json())
     except (ValueError, cql2.ParseError, cql2.ValidationError) as exc:
         raise Invalid(f"filter: not valid CQL2 ({str(exc)[:300]})", "bad_filter") from exc
+
+
+def _between_pairs(node: Any) -> Any:
+    """Accept the older `between` form `[property, [low, high]]`."""
+    if isinstance(node, list):
+        return [_between_pairs(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _between_pairs(v) for k, v in node.items()}
+    args = out.get("args")
+    pair = isinstance(args, list) and len(args) == 2 and isinstance(args[1], list) and len(args[1]) == 2
+    if str(out.get("op", "")).lower() == "between" and pair:
+        out["args"] = [args[0], args[1][0], args[1][1]]  # type: ignore[index]
+    return out
 
 
 def _sortby(value: Any) -> list[tuple[str, str]]:
@@ -178,17 +198,18 @@ def _sortby(value: Any) -> list[tuple[str, str]]:
 
 def _fields(value: Any) -> tuple[list[str] | None, list[str] | None]:
     if isinstance(value, str):
-        include, exclude = [], []
+        include: list[str] = []
+        exclude: list[str] = []
         for part in (p.strip() for p in value.split(",")):
             if part.startswith("-"):
                 exclude.append(part[1:])
             elif part:
                 include.append(part.lstrip("+"))
-        return include, exclude
+        return include or None, exclude
     if isinstance(value, dict):
         return (
-            _str_list(value.get("include", []), "fields"),
-            _str_list(value.get("exclude", []), "fields"),
+            _str_list(value.get("include") or [], "fields") if "include" in value else None,
+            _str_list(value.get("exclude") or [], "fields"),
         )
     raise Invalid("fields: expected 'a,-b' or {include, exclude}", "bad_fields")
 
@@ -201,6 +222,8 @@ def parse_search(params: dict[str, Any], *, from_query: bool) -> SearchRequest:
     if params.get("ids") not in (None, "", []):
         request.ids = _str_list(params["ids"], "ids")
     if params.get("bbox") not in (None, ""):
+        if not from_query and not isinstance(params["bbox"], list):
+            raise Invalid("bbox: in a POST body, a bbox is a JSON array of numbers", "bad_bbox")
         request.bbox = parse_bbox(params["bbox"])
     if params.get("intersects") not in (None, ""):
         geom = params["intersects"]
@@ -224,7 +247,7 @@ def parse_search(params: dict[str, Any], *, from_query: bool) -> SearchRequest:
         request.filter = parse_filter(params["filter"], lang)
     if params.get("sortby") not in (None, "", []):
         request.sortby = _sortby(params["sortby"])
-    if params.get("fields") not in (None, ""):
+    if "fields" in params and (params["fields"] is not None or not from_query):
         request.include, request.exclude = _fields(params["fields"])
     if params.get("limit") not in (None, ""):
         request.limit = _limit(params["limit"])
@@ -239,18 +262,21 @@ def parse_search(params: dict[str, Any], *, from_query: bool) -> SearchRequest:
 
 
 def apply_fields(item: dict[str, Any], include: list[str] | None, exclude: list[str] | None) -> dict:
-    """The Fields extension: keep `include` paths (plus the essentials), drop `exclude` paths."""
-    if not include and not exclude:
+    """The Fields extension: keep `include` paths (plus type, stac_version, id, links), drop
+    `exclude` paths; a more specific include (`properties.x`) wins over a broader exclude."""
+    if include is None and not exclude:
         return item
     out: dict[str, Any]
+    if include is not None and not include:
+        include = [f for f in DEFAULT_FIELDS if f not in (exclude or [])]
     if include:
-        out = {k: item[k] for k in ("type", "stac_version", "id", "collection", "links") if k in item}
+        out = {k: item[k] for k in ("type", "stac_version", "id", "links") if k in item}
         for path in include:
             _copy_path(item, out, path.split("."))
     else:
         out = json.loads(json.dumps(item))
     for path in exclude or []:
-        if include and path in include:
+        if include and any(i == path or i.startswith(path + ".") for i in include):
             continue
         _drop_path(out, path.split("."))
     return out

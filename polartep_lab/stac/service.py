@@ -281,7 +281,10 @@ class StacService:
         features = [
             apply_fields(self._item_links(f, root), request.include, request.exclude) for f in page.features
         ]
-        links: list[dict[str, Any]] = [{"rel": "root", "href": f"{root}/", "type": "application/json"}]
+        links: list[dict[str, Any]] = [
+            {"rel": "root", "href": f"{root}/", "type": "application/json"},
+            {"rel": "self", "href": href, "type": _GEOJSON},
+        ]
         for rel, token in (("next", page.next_token), ("prev", page.prev_token)):
             if token is None:
                 continue
@@ -403,7 +406,7 @@ def _query(body: dict[str, Any]) -> str:
         elif key == "sortby":
             flat[key] = ",".join(("-" if s["direction"] == "desc" else "+") + s["field"] for s in value)
         elif key == "fields":
-            flat[key] = ",".join([*value["include"], *("-" + e for e in value["exclude"])])
+            flat[key] = ",".join([*value.get("include", []), *("-" + e for e in value["exclude"])])
         elif isinstance(value, dict | list):
             flat[key] = json.dumps(value)
         else:
