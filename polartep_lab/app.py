@@ -64,6 +64,30 @@ class PolarTEP(ExtensionApp):
 
     # ==== stac ==== STAC data access: catalogs, workspace catalog store (embedded | pgstac)
     # (traits of the stac feature go below this line)
+    stac_backend = Enum(
+        ["embedded", "pgstac"],
+        default_value="embedded",
+        help="Store of the workspace catalog: 'embedded' (SQLite + R-tree file in the data dir, "
+        "no server) or 'pgstac' (PostgreSQL + PostGIS + PgSTAC, see stac_pgstac_dsn).",
+    ).tag(config=True)
+
+    stac_pgstac_dsn = Unicode(
+        "",
+        help="PostgreSQL connection string of the PgSTAC database used when stac_backend='pgstac' "
+        "(e.g. 'postgresql://user:pass@host:5432/postgis'); empty: the PG* environment variables.",
+    ).tag(config=True)
+
+    stac_catalogs = List(
+        Dict(),
+        default_value=[],
+        help="Catalogs offered to every user besides the workspace catalog: "
+        "[{'name': 'cdse', 'url': 'https://…/stac', 'title': '…', 'type': 'api'|'static', "
+        "'secret': 'NAME_OF_A_SECRET_WITH_A_BEARER_TOKEN'}].",
+    ).tag(config=True)
+
+    stac_remote_timeout = Float(
+        20.0, help="Seconds before a request to a remote catalog gives up (502 'timeout')."
+    ).tag(config=True)
 
     # ---- end stac
 

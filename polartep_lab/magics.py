@@ -46,3 +46,6 @@ def register(ipython: Any) -> None:
 
     ipython.register_magic_function(workflow, "cell", "workflow")
     ipython.register_magic_function(tiles, "line", "tiles")
+    from .stac.magics import register as register_stac
+
+    register_stac(ipython)

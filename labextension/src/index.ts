@@ -17,5 +17,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   workflowsPlugin,
   tilesPlugin
 ];
+import { stacPlugin } from './stac/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, stacPlugin];
 
 export default plugins;

@@ -1,0 +1,384 @@
+import { ReactWidget } from '@jupyterlab/apputils';
+import { CommandRegistry } from '@lumino/commands';
+import React, { useEffect, useState } from 'react';
+
+import { Stac } from './client';
+import { formatBbox, formatBytes, formatInterval, thumbnailOf } from './format';
+import { StacBrowserModel } from './model';
+
+/** The command of the tiles feature that previews an item on the shared map. */
+export const PREVIEW_COMMAND = 'polartep:tiles-preview';
+
+export interface IBrowserActions {
+  insertCode(): Promise<void>;
+  notifyError(message: string): void;
+  notify(message: string): void;
+}
+
+function useModel(model: StacBrowserModel, commands: CommandRegistry): void {
+  const [, setTick] = useState(0);
+  useEffect(() => {
+    const bump = () => setTick(t => t + 1);
+    model.changed.connect(bump);
+    commands.commandChanged.connect(bump);
+    return () => {
+      model.changed.disconnect(bump);
+      commands.commandChanged.disconnect(bump);
+    };
+  }, [model, commands]);
+}
+
+function CatalogPicker(props: { model: StacBrowserModel }): JSX.Element {
+  const { model } = props;
+  const [adding, setAdding] = useState(false);
+  const [spec, setSpec] = useState<Stac.ICreateCatalog>({ name: '', url: '', type: 'api' });
+  const current = model.catalogs.find(c => c.name === model.catalog);
+  return (
+    <div className="jp-polartep-stac-catalogs">
+      <label>
+        Catalog{' '}
+        <select
+          aria-label="Catalog"
+          value={model.catalog}
+          onChange={e => void model.selectCatalog(e.target.value)}
+        >
+          {model.catalogs.map(c => (
+            <option key={c.name} value={c.name}>
+              {c.title || c.name}
+              {c.source === 'user' ? ' (added)' : ''}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button className="jp-polartep-stac-small" onClick={() => setAdding(!adding)}>
+        {adding ? 'Cancel' : 'Add catalog…'}
+      </button>
+      {current?.removable && (
+        <button className="jp-polartep-stac-small" onClick={() => void model.removeCatalog(current.name)}>
+          Remove
+        </button>
+      )}
+      {adding && (
+        <form
+          className="jp-polartep-stac-form"
+          aria-label="Add catalog"
+          onSubmit={e => {
+            e.preventDefault();
+            void model.addCatalog(spec).then(() => setAdding(false));
+          }}
+        >
+          <input
+            aria-label="Catalog name"
+            placeholder="name (e.g. earth-search)"
+            value={spec.name}
+            onChange={e => setSpec({ ...spec, name: e.target.value })}
+          />
+          <input
+            aria-label="Catalog URL"
+            placeholder="STAC API URL, catalog.json URL or workspace path"
+            value={spec.url}
+            onChange={e => setSpec({ ...spec, url: e.target.value })}
+          />
+          <select
+            aria-label="Catalog type"
+            value={spec.type}
+            onChange={e => setSpec({ ...spec, type: e.target.value as 'api' | 'static' })}
+          >
+            <option value="api">STAC API</option>
+            <option value="static">Static catalog</option>
+          </select>
+          <button type="submit">Add</button>
+        </form>
+      )}
+    </div>
+  );
+}
+
+function CollectionCard(props: { collection: Stac.ICollection; onOpen: () => void }): JSX.Element {
+  const c = props.collection;
+  const thumb = thumbnailOf(c.assets, c.links);
+  return (
+    <li className="jp-polartep-stac-collection" data-collection={c.id}>
+      {thumb && <img className="jp-polartep-stac-thumb" src={thumb} alt="" />}
+      <div>
+        <button className="jp-polartep-link" onClick={props.onOpen}>
+          {c.title || c.id}
+        </button>
+        <div className="jp-polartep-stac-detail">{(c.description ?? '').slice(0, 160)}</div>
+        <div className="jp-polartep-stac-detail">
+          {formatBbox(c.extent?.spatial?.bbox?.[0])} · {formatInterval(c.extent?.temporal?.interval?.[0])}
+        </div>
+        {c.keywords && c.keywords.length > 0 && (
+          <div className="jp-polartep-stac-keywords">
+            {c.keywords.map(k => (
+              <span key={k}>{k}</span>
+            ))}
+          </div>
+        )}
+      </div>
+    </li>
+  );
+}
+
+function SearchForm(props: { model: StacBrowserModel; actions: IBrowserActions }): JSX.Element {
+  const { model, actions } = props;
+  const f = model.form;
+  return (
+    <form
+      className="jp-polartep-stac-form"
+      aria-label="Search"
+      onSubmit={e => {
+        e.preventDefault();
+        void model.search();
+      }}
+    >
+      <label>
+        Bounding box (W,S,E,N; W &gt; E crosses 180°)
+        <input
+          aria-label="Bounding box"
+          placeholder="e.g. 170,60,-170,70"
+          value={f.bbox}
+          onChange={e => model.setForm({ bbox: e.target.value })}
+        />
+      </label>
+      <div className="jp-polartep-stac-presets">
+        <button type="button" onClick={() => model.setForm({ bbox: '-180,60,180,90' })}>
+          Arctic
+        </button>
+        <button type="button" onClick={() => model.setForm({ bbox: '-180,-90,180,-60' })}>
+          Antarctic
+        </button>
+        <button type="button" onClick={() => model.setForm({ bbox: '' })}>
+          Anywhere
+        </button>
+      </div>
+      <div className="jp-polartep-stac-row">
+        <label>
+          From
+          <input aria-label="From date" type="date" value={f.start} onChange={e => model.setForm({ start: e.target.value })} />
+        </label>
+        <label>
+          To
+          <input aria-label="To date" type="date" value={f.end} onChange={e => model.setForm({ end: e.target.value })} />
+        </label>
+      </div>
+      <label>
+        Filter (CQL2)
+        <input
+          aria-label="Filter"
+          placeholder="e.g. eo:cloud_cover <= 20"
+          value={f.filter}
+          onChange={e => model.setForm({ filter: e.target.value })}
+        />
+      </label>
+      <div className="jp-polartep-stac-row">
+        <label>
+          Per page
+          <input
+            aria-label="Per page"
+            type="number"
+            min={1}
+            max={500}
+            value={f.limit}
+            onChange={e => model.setForm({ limit: Math.max(1, Number(e.target.value) || 1) })}
+          />
+        </label>
+        <button type="submit" disabled={model.busy}>
+          Search
+        </button>
+        <button
+          type="button"
+          disabled={!model.results}
+          onClick={() => void actions.insertCode().catch(e => actions.notifyError(String(e)))}
+        >
+          Insert code
+        </button>
+      </div>
+    </form>
+  );
+}
+
+function Results(props: { model: StacBrowserModel }): JSX.Element | null {
+  const { model } = props;
+  const results = model.results;
+  if (!results) {
+    return null;
+  }
+  const matched = results.numberMatched ?? results.features.length;
+  return (
+    <section aria-label="Results" className="jp-polartep-stac-results">
+      <div data-testid="stac-matched">
+        {matched} matched · page {model.page}
+      </div>
+      <ul className="jp-polartep-list">
+        {results.features.map(item => (
+          <li key={`${item.collection}/${item.id}`}>
+            <button className="jp-polartep-link" onClick={() => void model.openItem(item)}>
+              {item.id}
+            </button>
+            <span className="jp-polartep-stac-detail">
+              {' '}
+              {String(item.properties.datetime ?? item.properties.start_datetime ?? '').slice(0, 19)}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <div className="jp-polartep-stac-row">
+        <button disabled={model.page <= 1 || model.busy} onClick={() => void model.previousPage()}>
+          Previous
+        </button>
+        <button disabled={!model.hasNext() || model.busy} onClick={() => void model.nextPage()}>
+          Next
+        </button>
+      </div>
+    </section>
+  );
+}
+
+function ItemDetails(props: {
+  model: StacBrowserModel;
+  commands: CommandRegistry;
+  actions: IBrowserActions;
+}): JSX.Element | null {
+  const { model, commands, actions } = props;
+  const item = model.item;
+  if (!item) {
+    return null;
+  }
+  const thumb = thumbnailOf(item.assets, item.links);
+  const canPreview = commands.hasCommand(PREVIEW_COMMAND);
+  return (
+    <section aria-label="Item" className="jp-polartep-stac-item">
+      <h3>{item.id}</h3>
+      <div className="jp-polartep-stac-row">
+        <button onClick={() => model.closeItem()}>Back to results</button>
+        {canPreview && (
+          <button
+            onClick={() =>
+              void commands.execute(PREVIEW_COMMAND, { collection: item.collection ?? '', item: item.id })
+            }
+          >
+            Preview on map
+          </button>
+        )}
+      </div>
+      {thumb && <img className="jp-polartep-stac-preview" src={thumb} alt={`thumbnail of ${item.id}`} />}
+      <table className="jp-polartep-stac-table" aria-label="Properties">
+        <tbody>
+          {item.bbox && (
+            <tr>
+              <th>bbox</th>
+              <td>{formatBbox(item.bbox)}</td>
+            </tr>
+          )}
+          {Object.entries(item.properties).map(([key, value]) => (
+            <tr key={key}>
+              <th>{key}</th>
+              <td>{typeof value === 'object' ? JSON.stringify(value) : String(value)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h3>Assets</h3>
+      <ul className="jp-polartep-list" aria-label="Assets">
+        {Object.entries(item.assets).map(([key, asset]) => (
+          <li key={key} className="jp-polartep-stac-asset">
+            <strong>{asset.title || key}</strong>
+            <div className="jp-polartep-stac-detail">
+              {(asset.roles ?? []).join(', ')} · {asset.type ?? 'unknown type'} {formatBytes(asset['file:size'])}
+            </div>
+            <button
+              className="jp-polartep-stac-small"
+              onClick={() => void navigator.clipboard?.writeText(asset.href)}
+              title={asset.href}
+            >
+              Copy href
+            </button>{' '}
+            {/^https?:/.test(asset.href) && (
+              <button
+                className="jp-polartep-stac-small"
+                onClick={() =>
+                  void model.client.download(asset.href).then(
+                    r => actions.notify(`Downloaded to ${r.path} (${formatBytes(r.bytes)})`),
+                    e => actions.notifyError(e instanceof Error ? e.message : String(e))
+                  )
+                }
+              >
+                Download
+              </button>
+            )}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function BrowserView(props: {
+  model: StacBrowserModel;
+  commands: CommandRegistry;
+  actions: IBrowserActions;
+}): JSX.Element {
+  const { model, commands, actions } = props;
+  useModel(model, commands);
+  const [shownError, setShownError] = useState<string | null>(null);
+  useEffect(() => {
+    if (model.error && model.error !== shownError) {
+      actions.notifyError(model.error);
+    }
+    setShownError(model.error);
+  }, [model.error]);
+  const collection = model.collection;
+  return (
+    <div className="jp-polartep-stac">
+      <CatalogPicker model={model} />
+      {model.error && (
+        <div className="jp-polartep-error" role="alert">
+          {model.error}
+        </div>
+      )}
+      {model.busy && <div className="jp-polartep-stac-detail">Loading…</div>}
+      {!collection ? (
+        <section aria-label="Collections">
+          <h3>Collections</h3>
+          <ul className="jp-polartep-list">
+            {model.collections.map(c => (
+              <CollectionCard key={c.id} collection={c} onOpen={() => model.selectCollection(c)} />
+            ))}
+          </ul>
+          {!model.busy && model.collections.length === 0 && <div>No collections in this catalog.</div>}
+        </section>
+      ) : (
+        <section aria-label="Collection">
+          <button className="jp-polartep-link" onClick={() => model.selectCollection(null)}>
+            ← All collections
+          </button>
+          <h3>{collection.title || collection.id}</h3>
+          <div className="jp-polartep-stac-detail">{collection.description}</div>
+          <div className="jp-polartep-stac-detail">
+            Extent: {formatBbox(collection.extent?.spatial?.bbox?.[0])} ·{' '}
+            {formatInterval(collection.extent?.temporal?.interval?.[0])}
+          </div>
+          <SearchForm model={model} actions={actions} />
+          {model.item ? <ItemDetails model={model} commands={commands} actions={actions} /> : <Results model={model} />}
+        </section>
+      )}
+    </div>
+  );
+}
+
+/** The body of the STAC browser side panel. */
+export class StacBrowser extends ReactWidget {
+  constructor(
+    readonly model: StacBrowserModel,
+    private readonly _commands: CommandRegistry,
+    private readonly _actions: IBrowserActions
+  ) {
+    super();
+    this.addClass('jp-polartep-stac-body');
+  }
+
+  render(): JSX.Element {
+    return <BrowserView model={this.model} commands={this._commands} actions={this._actions} />;
+  }
+}
