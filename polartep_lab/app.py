@@ -8,7 +8,7 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, List, Unicode, default
+from traitlets import Bool, Dict, Float, Int, List, Unicode, default
 
 from ._version import __version__
 from .core import features as registry
@@ -77,6 +77,16 @@ class PolarTEP(ExtensionApp):
 
     # ==== jobs ==== headless jobs: runner, concurrency, retention
     # (traits of the jobs feature go below this line)
+    max_concurrent_jobs = Int(
+        2,
+        help="How many headless jobs run at the same time; the others wait in a FIFO queue.",
+    ).tag(config=True)
+
+    job_default_timeout = Float(
+        86400.0,
+        help="Seconds a headless job may run when its request names no timeout (then it is killed "
+        "with its kernel and marked timed_out).",
+    ).tag(config=True)
 
     # ---- end jobs
 

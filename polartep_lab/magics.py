@@ -28,3 +28,6 @@ def polartep(line: str) -> Any:
 
 def register(ipython: Any) -> None:
     ipython.register_magic_function(polartep, "line", "polartep")
+    from .jobs.magic import job
+
+    ipython.register_magic_function(job, "line", "job")
