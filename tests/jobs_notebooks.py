@@ -7,7 +7,9 @@ from pathlib import Path
 import nbformat
 
 
-def write_notebook(path: Path, *cells: str | tuple[str, list[str]], markdown_title: str | None = None) -> Path:
+def write_notebook(
+    path: Path, *cells: str | tuple[str, list[str]], markdown_title: str | None = None
+) -> Path:
     """Each cell is source code, or ``(source, tags)``; returns ``path``."""
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}

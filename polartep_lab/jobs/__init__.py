@@ -1,8 +1,8 @@
 """Headless jobs. From a notebook::
 
-    from polartep_lab import jobs
-    job = jobs.submit("analysis.ipynb", parameters={"year": 2024}, wait=True)
-    job.status, job.output()          # 'succeeded', Path of the executed notebook
+from polartep_lab import jobs
+job = jobs.submit("analysis.ipynb", parameters={"year": 2024}, wait=True)
+job.status, job.output()          # 'succeeded', Path of the executed notebook
 """
 
 from __future__ import annotations

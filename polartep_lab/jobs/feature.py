@@ -1,4 +1,4 @@
-"""Headless jobs: run notebooks without a browser (REST, panel, Python API, OGC API – Processes)."""
+"""Headless jobs: run notebooks without a browser (REST, panel, Python API, OGC API - Processes)."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def _config(service: JobService) -> dict[str, Any]:
 FEATURE = Feature(
     name="jobs",
     title="Headless jobs",
-    description="Run notebooks without a browser: parameters, queue, logs, outputs; OGC API – Processes.",
+    description="Run notebooks without a browser: parameters, queue, logs, outputs; OGC API - Processes.",
     build=build,
     routes=(
         Route("api/jobs", h.JobsHandler),
@@ -85,7 +85,9 @@ FEATURE = Feature(
         Route("ogcapi/jobs/{job_id}", o.OgcJobHandler),
         Route("ogcapi/jobs/{job_id}/results", o.OgcResultsHandler),
     ),
-    backend=lambda s: Backend("embedded", "nbclient runner", f"SQLite job store, {s.max_concurrent} at a time"),
+    backend=lambda s: Backend(
+        "embedded", "nbclient runner", f"SQLite job store, {s.max_concurrent} at a time"
+    ),
     health=_health,
     config=_config,
 )

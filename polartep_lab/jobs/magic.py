@@ -17,7 +17,9 @@ def parse_value(text: str) -> Any:
 
 def parse_run(words: list[str]) -> tuple[str, dict[str, Any], dict[str, Any], bool]:
     if not words:
-        raise ValueError("usage: %job run NOTEBOOK [-p NAME VALUE]... [--wait] [--timeout S] [--kernel K] [--tag T]")
+        raise ValueError(
+            "usage: %job run NOTEBOOK [-p NAME VALUE]... [--wait] [--timeout S] [--kernel K] [--tag T]"
+        )
     path, params, options, wait = words[0], {}, {}, False
     rest = words[1:]
     while rest:
@@ -60,4 +62,6 @@ def job(line: str) -> Any:
             print(found.log())
             return None
         return found
-    raise ValueError("usage: %job run NOTEBOOK -p NAME VALUE … | %job list [STATUS] | %job status|wait|cancel|log ID")
+    raise ValueError(
+        "usage: %job run NOTEBOOK -p NAME VALUE … | %job list [STATUS] | %job status|wait|cancel|log ID"
+    )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     queued = "queued"
     running = "running"
     succeeded = "succeeded"
@@ -83,7 +83,10 @@ class DescribeJob(BaseModel):
     @classmethod
     def from_record(cls, rec: dict[str, Any], available: list[str]) -> DescribeJob:
         return cls(
-            **{k: rec[k] for k in ("id", "kind", "name", "notebook", "kernel", "parameters", "timeout", "tags")},
+            **{
+                k: rec[k]
+                for k in ("id", "kind", "name", "notebook", "kernel", "parameters", "timeout", "tags")
+            },
             outputs=rec["outputs"],
             status=Status(rec["status"]),
             message=rec["message"],

@@ -13,7 +13,14 @@ from ..core.errors import Invalid
 
 PARAMETERS_TAG = "parameters"
 INJECTED_TAG = "injected-parameters"
-_TYPES: dict[type, str] = {bool: "boolean", int: "integer", float: "number", str: "string", list: "array", dict: "object"}
+_TYPES: dict[type, str] = {
+    bool: "boolean",
+    int: "integer",
+    float: "number",
+    str: "string",
+    list: "array",
+    dict: "object",
+}
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,9 @@ def read_notebook(text: str, field: str = "notebook") -> nbformat.NotebookNode:
         nb = nbformat.reads(text, as_version=4)
         nbformat.validate(nb)
     except Exception as exc:  # nbformat raises several kinds
-        raise Invalid(f"{field}: not a Jupyter notebook ({str(exc).splitlines()[0][:200]})", "not_a_notebook") from exc
+        raise Invalid(
+            f"{field}: not a Jupyter notebook ({str(exc).splitlines()[0][:200]})", "not_a_notebook"
+        ) from exc
     return nb
 
 
@@ -105,7 +114,9 @@ def check_parameters(nb: nbformat.NotebookNode, values: dict[str, Any]) -> None:
         )
 
 
-def inject_parameters(nb: nbformat.NotebookNode, values: dict[str, Any], kernel_language: str = "python") -> None:
+def inject_parameters(
+    nb: nbformat.NotebookNode, values: dict[str, Any], kernel_language: str = "python"
+) -> None:
     """Insert (or replace) the ``injected-parameters`` cell after the parameters cell, in place."""
     nb.cells = [c for c in nb.cells if INJECTED_TAG not in _tags(c)]
     if not values:

@@ -1,4 +1,4 @@
-"""The OGC API – Processes (Part 1: Core 1.0) face of headless jobs, over the same job store.
+"""The OGC API - Processes (Part 1: Core 1.0) face of headless jobs, over the same job store.
 
 A generic ``execute-notebook`` process (inputs ``notebook``, ``kernel``, ``parameters_json`` as in
 EOX's pygeoapi/papermill deployment) plus one process per notebook published as a process, whose
@@ -113,7 +113,14 @@ class ProcessesFace:
         }
 
     def processes(self, base: str) -> dict[str, Any]:
-        summaries = [self._summary(GENERIC, "Execute a notebook", "Run any workspace notebook with papermill-style parameters", base)]
+        summaries = [
+            self._summary(
+                GENERIC,
+                "Execute a notebook",
+                "Run any workspace notebook with papermill-style parameters",
+                base,
+            )
+        ]
         summaries += [self._summary(p["id"], p["title"], p["description"], base) for p in self.published()]
         return {"processes": summaries, "links": [_link(f"{base}/processes", "self")]}
 
@@ -128,11 +135,25 @@ class ProcessesFace:
             name: {"title": title, "schema": {"type": "string", "format": "uri", "contentMediaType": media}}
             for name, (_, media, title) in _OUTPUTS.items()
         }
-        kernel = {"title": "Kernel", "description": "kernel name (default: the notebook's)", "minOccurs": 0, "schema": {"type": "string"}}
+        kernel = {
+            "title": "Kernel",
+            "description": "kernel name (default: the notebook's)",
+            "minOccurs": 0,
+            "schema": {"type": "string"},
+        }
         if process_id == GENERIC:
-            doc = self._summary(GENERIC, "Execute a notebook", "Run any workspace notebook with papermill-style parameters", base)
+            doc = self._summary(
+                GENERIC,
+                "Execute a notebook",
+                "Run any workspace notebook with papermill-style parameters",
+                base,
+            )
             doc["inputs"] = {
-                "notebook": {"title": "Notebook", "description": "workspace path of the notebook", "schema": {"type": "string"}},
+                "notebook": {
+                    "title": "Notebook",
+                    "description": "workspace path of the notebook",
+                    "schema": {"type": "string"},
+                },
                 "kernel": kernel,
                 "parameters_json": {
                     "title": "Parameters (JSON)",
@@ -150,18 +171,29 @@ class ProcessesFace:
                 schema: dict[str, Any] = {"type": param.type} if param.type in _JSON_TYPES else {}
                 if param.type in _JSON_TYPES:
                     schema["default"] = param.default
-                inputs[param.name] = {"title": param.name, "description": param.help, "minOccurs": 0, "schema": schema}
+                inputs[param.name] = {
+                    "title": param.name,
+                    "description": param.help,
+                    "minOccurs": 0,
+                    "schema": schema,
+                }
             inputs.setdefault("kernel", kernel)
             doc["inputs"] = inputs
         doc["outputs"] = outputs
-        doc["links"].append(_link(f"{base}/processes/{process_id}/execution", "http://www.opengis.net/def/rel/ogc/1.0/execute"))
+        doc["links"].append(
+            _link(
+                f"{base}/processes/{process_id}/execution", "http://www.opengis.net/def/rel/ogc/1.0/execute"
+            )
+        )
         return doc
 
     def execute(self, process_id: str, body: dict[str, Any]) -> DescribeJob:
         inputs = body.get("inputs") or {}
         if not isinstance(inputs, dict):
             raise Invalid("inputs: must be an object", "invalid-parameter")
-        values = {k: (v.get("value") if isinstance(v, dict) and "value" in v else v) for k, v in inputs.items()}
+        values = {
+            k: (v.get("value") if isinstance(v, dict) and "value" in v else v) for k, v in inputs.items()
+        }
         kernel = values.pop("kernel", None)
         if process_id == GENERIC:
             notebook = values.get("notebook")
@@ -177,7 +209,9 @@ class ProcessesFace:
         else:
             notebook = self._process_record(process_id)["notebook"]
             parameters = values
-        request = CreateJob(notebook=notebook, parameters=parameters, kernel=kernel, tags=["ogcapi", process_id])
+        request = CreateJob(
+            notebook=notebook, parameters=parameters, kernel=kernel, tags=["ogcapi", process_id]
+        )
         return self.jobs.submit(request, process_id=process_id)
 
     def status_info(self, job: DescribeJob, base: str) -> dict[str, Any]:
@@ -192,11 +226,15 @@ class ProcessesFace:
             "started": _iso(job.started),
             "finished": _iso(job.finished),
             "updated": _iso(job.finished or job.started or job.created),
-            "progress": 100 if job.status == Status.succeeded else (min(100, int(100 * done / total)) if total else 0),
+            "progress": 100
+            if job.status == Status.succeeded
+            else (min(100, int(100 * done / total)) if total else 0),
             "links": [_link(f"{base}/jobs/{job.id}", "self", title="status")],
         }
         if job.status == Status.succeeded:
-            info["links"].append(_link(f"{base}/jobs/{job.id}/results", "http://www.opengis.net/def/rel/ogc/1.0/results"))
+            info["links"].append(
+                _link(f"{base}/jobs/{job.id}/results", "http://www.opengis.net/def/rel/ogc/1.0/results")
+            )
         return {k: v for k, v in info.items() if v is not None}
 
     def job(self, job_id: str, base: str) -> dict[str, Any]:
@@ -204,7 +242,10 @@ class ProcessesFace:
 
     def job_list(self, base: str, limit: int = 100) -> dict[str, Any]:
         listing = self.jobs.list(ListJobsQuery(limit=min(limit, 500)))
-        return {"jobs": [self.status_info(j, base) for j in listing.jobs], "links": [_link(f"{base}/jobs", "self")]}
+        return {
+            "jobs": [self.status_info(j, base) for j in listing.jobs],
+            "links": [_link(f"{base}/jobs", "self")],
+        }
 
     def results(self, job_id: str, api_base: str) -> dict[str, Any]:
         job = self.jobs.get(job_id)

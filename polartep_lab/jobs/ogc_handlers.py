@@ -1,4 +1,4 @@
-"""REST face of OGC API – Processes: /polartep/ogcapi/… (same job store as /polartep/api/jobs)."""
+"""REST face of OGC API - Processes: /polartep/ogcapi/… (same job store as /polartep/api/jobs)."""
 
 from __future__ import annotations
 
@@ -24,7 +24,9 @@ class _OgcHandler(PolarTEPHandler):
 
     @property
     def ogc_base(self) -> str:
-        return f"{self.request.protocol}://{self.request.host}{url_path_join(self.base_url, 'polartep/ogcapi')}"
+        return (
+            f"{self.request.protocol}://{self.request.host}{url_path_join(self.base_url, 'polartep/ogcapi')}"
+        )
 
     @property
     def api_base(self) -> str:

@@ -156,10 +156,12 @@ def run(db_path: Path, job_id: str) -> int:
                 store.update(job_id, cells_done=index + 1)
                 if cell.cell_type == "code":
                     _save(nb, job_dir / "output.ipynb")
-    except (DeadKernelError, RuntimeError, Exception) as exc:  # noqa: BLE001 - reported, never raised
+    except (DeadKernelError, RuntimeError, Exception) as exc:
         if watchdog.reason:
             status = watchdog.reason
-            message = "cancelled by the user" if status == "cancelled" else f"timed out after {job['timeout']:g} s"
+            message = (
+                "cancelled by the user" if status == "cancelled" else f"timed out after {job['timeout']:g} s"
+            )
         else:
             status, message = "failed", f"{type(exc).__name__}: {exc}"
             error = {"ename": type(exc).__name__, "evalue": masker(str(exc)), "cell_index": None}
@@ -175,7 +177,7 @@ def run(db_path: Path, job_id: str) -> int:
     if "html" in job["outputs"]:
         try:
             _html(nb, job_dir / "output.html")
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             message = f"{message}; HTML export failed: {exc}".strip("; ")
     fields: dict[str, Any] = {"finished": time.time(), "message": masker(message), "error": error}
     if not store.update(job_id, only_if_status=("running",), status=status, **fields):

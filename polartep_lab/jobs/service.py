@@ -89,7 +89,9 @@ class JobService:
             resolved = self.kernel_resolver(name)
             if resolved:
                 return resolved
-        raise Invalid(f"kernel: unknown kernel {name!r} (known: {', '.join(self.kernels())})", "unknown_kernel")
+        raise Invalid(
+            f"kernel: unknown kernel {name!r} (known: {', '.join(self.kernels())})", "unknown_kernel"
+        )
 
     def read_source(self, notebook: str) -> tuple[Path, str]:
         if not notebook.endswith(".ipynb"):
@@ -115,7 +117,9 @@ class JobService:
     def submit(self, request: CreateJob, process_id: str | None = None) -> DescribeJob:
         path, text = self.read_source(request.notebook)
         nb = read_notebook(text)
-        kernel = self.resolve_kernel(request.kernel or nb.metadata.get("kernelspec", {}).get("name", "python3"))
+        kernel = self.resolve_kernel(
+            request.kernel or nb.metadata.get("kernelspec", {}).get("name", "python3")
+        )
         check_parameters(nb, request.parameters)
         record = self._record(request, kernel, str(path.parent), process_id=process_id)
         self._create(record, text.encode("utf-8"))
@@ -150,11 +154,11 @@ class JobService:
         snapshot = self.jobs_dir / job_id / "input.ipynb"
         if not snapshot.is_file():
             raise NotFound(f"job {job_id} has no notebook snapshot left", "no_snapshot")
-        request = CreateJob(
-            notebook=old["notebook"], parameters=old["parameters"], kernel=old["kernel"], timeout=old["timeout"],
-            tags=old["tags"], outputs=old["outputs"], name=old["name"],
-        )  # fmt: skip
-        record = self._record(request, old["kernel"], old["cwd"], rerun_of=job_id, process_id=old.get("process_id"))
+        fields = ("notebook", "parameters", "kernel", "timeout", "tags", "outputs", "name")
+        request = CreateJob(**{k: old[k] for k in fields})
+        record = self._record(
+            request, old["kernel"], old["cwd"], rerun_of=job_id, process_id=old.get("process_id")
+        )
         self._create(record, snapshot.read_bytes())
         return self.get(record["id"])
 
@@ -178,7 +182,9 @@ class JobService:
         rows, total = self.store.list(
             [s.value for s in q.status], q.tag, q.kind, process_id=process_id, limit=q.limit, offset=q.offset
         )
-        return ListJobsResponse(jobs=[self._describe(r) for r in rows], total=total, limit=q.limit, offset=q.offset)
+        return ListJobsResponse(
+            jobs=[self._describe(r) for r in rows], total=total, limit=q.limit, offset=q.offset
+        )
 
     def read_log(self, job_id: str, offset: int = 0) -> tuple[bytes, bool]:
         """Log bytes from ``offset`` and whether the job has finished (no more will come)."""
@@ -215,7 +221,11 @@ class JobService:
         record = self._record_of(job_id)
         if Status(record["status"]) in FINISHED:
             raise Conflict(f"job {job_id} already {record['status']}", "finished")
-        fields = {"status": Status.cancelled.value, "finished": time.time(), "message": "cancelled by the user"}
+        fields = {
+            "status": Status.cancelled.value,
+            "finished": time.time(),
+            "message": "cancelled by the user",
+        }
         if not self.store.update(job_id, only_if_status=("queued", "running"), **fields):
             raise Conflict(f"job {job_id} finished meanwhile", "finished")
         self._wake.set()
@@ -223,7 +233,7 @@ class JobService:
 
     def delete(self, job_id: str) -> None:
         record = self._record_of(job_id)
-        if not Status(record["status"]) in FINISHED:
+        if Status(record["status"]) not in FINISHED:
             self.cancel(job_id)
         with self._lock:
             proc = self._procs.pop(job_id, None)
@@ -289,7 +299,9 @@ class JobService:
                 self._ending.pop(job_id, None)
                 if record and record["status"] == "running":
                     msg = f"the job process exited with code {code}"
-                    self.store.update(job_id, only_if_status=("running",), status="failed", finished=now, message=msg)
+                    self.store.update(
+                        job_id, only_if_status=("running",), status="failed", finished=now, message=msg
+                    )
                 continue
             if record is None or record["status"] != "running":
                 started = self._ending.setdefault(job_id, now)
@@ -298,7 +310,9 @@ class JobService:
             elif now > (record["started"] or now) + record["timeout"] + GRACE_SECONDS:
                 proctree.kill_tree(proc.pid)
                 msg = f"timed out after {record['timeout']:g} s"
-                self.store.update(job_id, only_if_status=("running",), status="timed_out", finished=now, message=msg)
+                self.store.update(
+                    job_id, only_if_status=("running",), status="timed_out", finished=now, message=msg
+                )
         while not self._stop.is_set():
             record = self.store.claim_next(self.max_concurrent, self.identity)
             if record is None:
@@ -312,7 +326,7 @@ class JobService:
         if self.env_provider is not None:
             try:
                 injected = dict(self.env_provider())
-            except Exception as exc:  # noqa: BLE001 - a job without secrets is better than none
+            except Exception as exc:
                 self.log.warning("polartep jobs: secrets for injection unavailable: %s", exc)
         env.update(injected)
         env[MASK_VARS_ENV] = ",".join(injected)

@@ -41,7 +41,9 @@ async def test_a_parameterised_notebook_runs_and_keeps_its_outputs(jp_fetch: Any
     # Given a notebook with a parameters cell
     greeting_notebook(jp_root_dir / "greet.ipynb")
     # When it is submitted with parameters
-    code, job = await submit(jp_fetch, notebook="greet.ipynb", parameters={"name": "Svalbard", "times": 3}, tags=["arctic"])
+    code, job = await submit(
+        jp_fetch, notebook="greet.ipynb", parameters={"name": "Svalbard", "times": 3}, tags=["arctic"]
+    )
     # Then the job is queued (201) with an id
     assert code == 201, job
     assert job["status"] in ("queued", "running") and job["tags"] == ["arctic"]
@@ -68,14 +70,20 @@ async def test_a_parameterised_notebook_runs_and_keeps_its_outputs(jp_fetch: Any
     streamed = await jp_fetch("polartep", "api", "jobs", job["id"], "log", params={"follow": "true"})
     assert streamed.body == log.body
     # And a copy of the output can be placed into the workspace
-    code, copied = await fetch_json(jp_fetch, "polartep", "api", "jobs", job["id"], "outputs", "ipynb", "copy", method="POST", body={})
+    code, copied = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", job["id"], "outputs", "ipynb", "copy", method="POST", body={}
+    )
     assert code == 201 and (jp_root_dir / copied["path"]).is_file()
 
 
-async def test_snapshot_rerun_list_filter_paging_and_delete(jp_fetch: Any, jp_root_dir: Path, polartep_data_dir: Path) -> None:
+async def test_snapshot_rerun_list_filter_paging_and_delete(
+    jp_fetch: Any, jp_root_dir: Path, polartep_data_dir: Path
+) -> None:
     path = greeting_notebook(jp_root_dir / "greet.ipynb")
     # Given a job submitted from the notebook
-    _, first = await submit(jp_fetch, notebook="greet.ipynb", parameters={"name": "Ross"}, tags=["antarctic"], outputs=["ipynb"])
+    _, first = await submit(
+        jp_fetch, notebook="greet.ipynb", parameters={"name": "Ross"}, tags=["antarctic"], outputs=["ipynb"]
+    )
     # When the notebook file changes after submission
     path.write_text(path.read_text().replace("hello", "CHANGED"))
     first = await wait_job(jp_fetch, first["id"])
@@ -84,7 +92,9 @@ async def test_snapshot_rerun_list_filter_paging_and_delete(jp_fetch: Any, jp_ro
     assert b"hello Ross" in out.body and b"CHANGED" not in out.body
     assert first["available_outputs"] == ["ipynb"]
     # When it is rerun, the new job runs the same snapshot and parameters
-    code, again = await fetch_json(jp_fetch, "polartep", "api", "jobs", first["id"], "rerun", method="POST", body={})
+    code, again = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", first["id"], "rerun", method="POST", body={}
+    )
     assert code == 201 and again["rerun_of"] == first["id"] and again["parameters"] == {"name": "Ross"}
     again = await wait_job(jp_fetch, again["id"])
     assert again["status"] == "succeeded"
@@ -95,12 +105,16 @@ async def test_snapshot_rerun_list_filter_paging_and_delete(jp_fetch: Any, jp_ro
     assert listing["total"] == 2 and [j["id"] for j in listing["jobs"]] == [again["id"], first["id"]]
     _, page = await fetch_json(jp_fetch, "polartep", "api", "jobs", params={"limit": "1", "offset": "1"})
     assert page["total"] == 3 and len(page["jobs"]) == 1 and page["jobs"][0]["id"] == again["id"]
-    _, by_status = await fetch_json(jp_fetch, "polartep", "api", "jobs", params={"status": "failed,cancelled"})
+    _, by_status = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", params={"status": "failed,cancelled"}
+    )
     assert by_status["total"] == 0
     code, bad = await fetch_json(jp_fetch, "polartep", "api", "jobs", params={"status": "done"})
     assert code == 400 and "status" in bad["message"]
     # When a finished job is cancelled, that is a conflict
-    code, err = await fetch_json(jp_fetch, "polartep", "api", "jobs", first["id"], "cancel", method="POST", body={})
+    code, err = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", first["id"], "cancel", method="POST", body={}
+    )
     assert code == 409 and err["reason"] == "finished"
     # When a job is deleted, its record and outputs are gone
     code, _ = await fetch_json(jp_fetch, "polartep", "api", "jobs", first["id"], method="DELETE")
@@ -110,7 +124,9 @@ async def test_snapshot_rerun_list_filter_paging_and_delete(jp_fetch: Any, jp_ro
     assert code == 404
 
 
-async def test_a_notebook_that_raises_fails_with_the_exception_and_cell(jp_fetch: Any, jp_root_dir: Path) -> None:
+async def test_a_notebook_that_raises_fails_with_the_exception_and_cell(
+    jp_fetch: Any, jp_root_dir: Path
+) -> None:
     # Given a notebook whose second cell raises
     failing_notebook(jp_root_dir / "sub" / "fail.ipynb")
     code, job = await submit(jp_fetch, notebook="sub/fail.ipynb")
@@ -146,7 +162,9 @@ async def test_a_notebook_that_raises_fails_with_the_exception_and_cell(jp_fetch
         ({"notebook": "../outside.ipynb"}, "outside"),
     ],
 )
-async def test_bad_input_is_a_400_naming_the_field(jp_fetch: Any, jp_root_dir: Path, body: dict[str, Any], field: str) -> None:
+async def test_bad_input_is_a_400_naming_the_field(
+    jp_fetch: Any, jp_root_dir: Path, body: dict[str, Any], field: str
+) -> None:
     # Given a workspace with a good notebook, a text file and a broken notebook
     greeting_notebook(jp_root_dir / "greet.ipynb")
     (jp_root_dir / "notes.txt").write_text("not a notebook")
@@ -163,7 +181,9 @@ async def test_bad_input_is_a_400_naming_the_field(jp_fetch: Any, jp_root_dir: P
 async def test_parameters_form_and_kernels(jp_fetch: Any, jp_root_dir: Path) -> None:
     greeting_notebook(jp_root_dir / "greet.ipynb")
     # When the parameters of a notebook are asked for
-    code, form = await fetch_json(jp_fetch, "polartep", "api", "jobs", "parameters", params={"notebook": "greet.ipynb"})
+    code, form = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", "parameters", params={"notebook": "greet.ipynb"}
+    )
     # Then names, types, defaults and help come from its parameters cell
     assert code == 200
     assert form["parameters"] == [
@@ -174,5 +194,7 @@ async def test_parameters_form_and_kernels(jp_fetch: Any, jp_root_dir: Path) -> 
     assert form["kernel"] == "python3" and "python3" in form["kernels"]
     code, kernels = await fetch_json(jp_fetch, "polartep", "api", "jobs", "kernels")
     assert code == 200 and "python3" in kernels["kernels"]
-    code, err = await fetch_json(jp_fetch, "polartep", "api", "jobs", "parameters", params={"notebook": "nope.ipynb"})
+    code, err = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", "parameters", params={"notebook": "nope.ipynb"}
+    )
     assert code == 400 and "notebook" in err["message"]

@@ -61,7 +61,9 @@ async def test_cancel_kills_kernel_and_children_and_the_queue_moves_on(
     _, queued = await fetch_json(jp_fetch, "polartep", "api", "jobs", waiting["id"])
     assert queued["status"] == "queued"
     # When the running job is cancelled
-    code, cancelled = await fetch_json(jp_fetch, "polartep", "api", "jobs", slow["id"], "cancel", method="POST", body={})
+    code, cancelled = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", slow["id"], "cancel", method="POST", body={}
+    )
     # Then it is cancelled at once, and its runner, kernel and the kernel's child are gone
     assert code == 200 and cancelled["status"] == "cancelled"
     assert gone(pids), f"processes outlived the cancelled job: {pids}"
@@ -71,7 +73,9 @@ async def test_cancel_kills_kernel_and_children_and_the_queue_moves_on(
     final = await wait_job(jp_fetch, slow["id"])
     assert final["status"] == "cancelled" and "ipynb" in final["available_outputs"]
     # And cancelling it again is a conflict
-    code, _ = await fetch_json(jp_fetch, "polartep", "api", "jobs", slow["id"], "cancel", method="POST", body={})
+    code, _ = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", slow["id"], "cancel", method="POST", body={}
+    )
     assert code == 409
 
 
@@ -81,7 +85,9 @@ async def test_a_queued_job_can_be_cancelled_before_it_starts(jp_fetch: Any, jp_
     _, slow = await submit(jp_fetch, notebook="sleep.ipynb", timeout=60)
     _, waiting = await submit(jp_fetch, notebook="greet.ipynb")
     # When the waiting job is cancelled
-    code, cancelled = await fetch_json(jp_fetch, "polartep", "api", "jobs", waiting["id"], "cancel", method="POST", body={})
+    code, cancelled = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", waiting["id"], "cancel", method="POST", body={}
+    )
     assert code == 200 and cancelled["status"] == "cancelled"
     # Then it never starts; deleting the running one kills it
     code, _ = await fetch_json(jp_fetch, "polartep", "api", "jobs", slow["id"], method="DELETE")

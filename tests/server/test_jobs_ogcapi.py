@@ -1,4 +1,4 @@
-"""OGC API – Processes 1.0 face, validated against the official schemas (tests/contracts)."""
+"""OGC API - Processes 1.0 face, validated against the official schemas (tests/contracts)."""
 
 from __future__ import annotations
 
@@ -36,7 +36,9 @@ REGISTRY: Registry[Any] = Registry(retrieve=_retrieve)  # type: ignore[call-arg]
 
 
 def check(document: Any, schema: str) -> None:
-    validator = Draft4Validator({"$ref": BASE + schema}, registry=REGISTRY, format_checker=Draft4Validator.FORMAT_CHECKER)
+    validator = Draft4Validator(
+        {"$ref": BASE + schema}, registry=REGISTRY, format_checker=Draft4Validator.FORMAT_CHECKER
+    )
     errors = sorted(validator.iter_errors(document), key=str)
     assert not errors, f"{schema}: {errors[0].message} at {list(errors[0].absolute_path)}"
 
@@ -44,7 +46,9 @@ def check(document: Any, schema: str) -> None:
 def test_the_validator_rejects_what_the_standard_rejects() -> None:
     # A validator that accepts anything would make every test below pass: it must refuse bad documents
     with pytest.raises(AssertionError):
-        check({"jobID": "x", "type": "notebook", "status": "done", "progress": 101}, "schemas/statusInfo.yaml")
+        check(
+            {"jobID": "x", "type": "notebook", "status": "done", "progress": 101}, "schemas/statusInfo.yaml"
+        )
     with pytest.raises(AssertionError):
         check({"id": "p"}, "schemas/processSummary.yaml")
 
@@ -65,7 +69,11 @@ async def test_landing_conformance_and_processes(jp_fetch: Any, jp_root_dir: Pat
     code, landing = await ogc(jp_fetch)
     assert code == 200
     check(landing, "schemas/landingPage.yaml")
-    assert {link["href"].rsplit("/", 1)[-1] for link in landing["links"]} >= {"conformance", "processes", "jobs"}
+    assert {link["href"].rsplit("/", 1)[-1] for link in landing["links"]} >= {
+        "conformance",
+        "processes",
+        "jobs",
+    }
     code, conformance = await ogc(jp_fetch, "conformance")
     check(conformance, "schemas/confClasses.yaml")
     assert "http://www.opengis.net/spec/ogcapi-processes-1/1.0/conf/core" in conformance["conformsTo"]
@@ -99,9 +107,23 @@ async def wait_ogc(jp_fetch: Any, job_id: str, timeout: float = 180) -> dict[str
 
 async def test_execute_status_results_and_dismiss(jp_fetch: Any, jp_root_dir: Path) -> None:
     greeting_notebook(jp_root_dir / "greet.ipynb")
-    await fetch_json(jp_fetch, "polartep", "api", "jobs", "processes", method="POST", body={"id": "greet", "notebook": "greet.ipynb"})
+    await fetch_json(
+        jp_fetch,
+        "polartep",
+        "api",
+        "jobs",
+        "processes",
+        method="POST",
+        body={"id": "greet", "notebook": "greet.ipynb"},
+    )
     # When the generic process is executed with EOX's inputs (asynchronously)
-    execute = {"inputs": {"notebook": "greet.ipynb", "kernel": "python3", "parameters_json": json.dumps({"name": "Nuuk"})}}
+    execute = {
+        "inputs": {
+            "notebook": "greet.ipynb",
+            "kernel": "python3",
+            "parameters_json": json.dumps({"name": "Nuuk"}),
+        }
+    }
     response = await jp_fetch(
         "polartep", "ogcapi", "processes", "execute-notebook", "execution", method="POST",
         body=json.dumps(execute), headers={"Prefer": "respond-async"},
@@ -126,7 +148,14 @@ async def test_execute_status_results_and_dismiss(jp_fetch: Any, jp_root_dir: Pa
     code, native = await fetch_json(jp_fetch, "polartep", "api", "jobs", info["jobID"])
     assert native["tags"] == ["ogcapi", "execute-notebook"]
     # When the published process is executed with its own inputs
-    code, second = await ogc(jp_fetch, "processes", "greet", "execution", method="POST", body={"inputs": {"name": "Qaanaaq", "times": 2}})
+    code, second = await ogc(
+        jp_fetch,
+        "processes",
+        "greet",
+        "execution",
+        method="POST",
+        body={"inputs": {"name": "Qaanaaq", "times": 2}},
+    )
     assert code == 201
     second_final = await wait_ogc(jp_fetch, second["jobID"])
     assert second_final["status"] == "successful" and second_final["processID"] == "greet"
@@ -144,10 +173,23 @@ async def test_execute_status_results_and_dismiss(jp_fetch: Any, jp_root_dir: Pa
 
 async def test_bad_execute_requests(jp_fetch: Any, jp_root_dir: Path) -> None:
     greeting_notebook(jp_root_dir / "greet.ipynb")
-    await fetch_json(jp_fetch, "polartep", "api", "jobs", "processes", method="POST", body={"id": "greet", "notebook": "greet.ipynb"})
+    await fetch_json(
+        jp_fetch,
+        "polartep",
+        "api",
+        "jobs",
+        "processes",
+        method="POST",
+        body={"id": "greet", "notebook": "greet.ipynb"},
+    )
     cases = [
         ("execute-notebook", {"inputs": {}}, 400, "notebook"),
-        ("execute-notebook", {"inputs": {"notebook": "greet.ipynb", "parameters_json": "{nope"}}, 400, "parameters_json"),
+        (
+            "execute-notebook",
+            {"inputs": {"notebook": "greet.ipynb", "parameters_json": "{nope"}},
+            400,
+            "parameters_json",
+        ),
         ("greet", {"inputs": {"times": "many"}}, 400, "parameters.times"),
         ("nope", {"inputs": {}}, 404, "nope"),
     ]

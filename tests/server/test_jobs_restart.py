@@ -36,7 +36,11 @@ class Server:
             sock.bind(("127.0.0.1", 0))
             port = sock.getsockname()[1]
         self.url = f"http://127.0.0.1:{port}/"
-        env = {**os.environ, "JUPYTER_CONFIG_DIR": str(self.work / "config"), "JUPYTER_RUNTIME_DIR": str(self.work / "runtime")}
+        env = {
+            **os.environ,
+            "JUPYTER_CONFIG_DIR": str(self.work / "config"),
+            "JUPYTER_RUNTIME_DIR": str(self.work / "runtime"),
+        }
         cmd = [
             sys.executable, "-m", "jupyter", "server", "--no-browser", "--allow-root",
             "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
@@ -104,11 +108,15 @@ def test_kill_9_mid_job_then_restart(server: Server) -> None:
     sleeping_notebook(server.root / "sleep.ipynb")
     server.start()
     # Given a finished job, a running job and a queued job (one at a time)
-    done = server.call("POST", "polartep/api/jobs", {"notebook": "greet.ipynb", "parameters": {"name": "Thule"}})
+    done = server.call(
+        "POST", "polartep/api/jobs", {"notebook": "greet.ipynb", "parameters": {"name": "Thule"}}
+    )
     server.wait(done["id"], lambda j: j["status"] == "succeeded")
     running = server.call("POST", "polartep/api/jobs", {"notebook": "sleep.ipynb"})
     server.wait(running["id"], lambda j: j["progress"]["cells_done"] >= 1)
-    queued = server.call("POST", "polartep/api/jobs", {"notebook": "greet.ipynb", "parameters": {"name": "Alert"}})
+    queued = server.call(
+        "POST", "polartep/api/jobs", {"notebook": "greet.ipynb", "parameters": {"name": "Alert"}}
+    )
     assert server.call("GET", f"polartep/api/jobs/{queued['id']}")["status"] == "queued"
     record = JobStore(server.data / "jobs" / "jobs.sqlite").get(running["id"])
     assert record is not None

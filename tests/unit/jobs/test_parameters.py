@@ -66,7 +66,14 @@ def test_a_value_of_the_wrong_type_is_refused_naming_it(values: dict[str, object
 def test_values_of_the_right_type_pass() -> None:
     check_parameters(
         notebook(PARAMS),
-        {"year": 2025, "threshold": 1, "bbox": [0, 60, 10, 90], "start": "x", "region": "antarctic", "extra": 3},
+        {
+            "year": 2025,
+            "threshold": 1,
+            "bbox": [0, 60, 10, 90],
+            "start": "x",
+            "region": "antarctic",
+            "extra": 3,
+        },
     )
 
 
@@ -98,7 +105,23 @@ def test_not_a_notebook() -> None:
 
 def test_job_magic_arguments() -> None:
     path, params, options, wait = parse_run(
-        ["nb.ipynb", "-p", "year", "2024", "-p", "region", "arctic", "-p", "t", "0.5", "--wait", "--timeout", "30", "--tag", "x"]
+        [
+            "nb.ipynb",
+            "-p",
+            "year",
+            "2024",
+            "-p",
+            "region",
+            "arctic",
+            "-p",
+            "t",
+            "0.5",
+            "--wait",
+            "--timeout",
+            "30",
+            "--tag",
+            "x",
+        ]
     )
     assert path == "nb.ipynb" and params == {"year": 2024, "region": "arctic", "t": 0.5}
     assert options == {"timeout": 30.0, "tags": ["x"]} and wait

@@ -53,7 +53,10 @@ def test_two_dispatchers_share_one_fifo_limit(tmp_path: Path) -> None:
     first = JobService(tmp_path / "data", root, max_concurrent=1)
     second = JobService(tmp_path / "data", root, max_concurrent=1)
     try:
-        ids = [s.submit(CreateJob(notebook="greet.ipynb", parameters={"times": n}, outputs=["ipynb"])).id for n, s in enumerate([first, second, first])]
+        ids = [
+            s.submit(CreateJob(notebook="greet.ipynb", parameters={"times": n}, outputs=["ipynb"])).id
+            for n, s in enumerate([first, second, first])
+        ]
         # When they run, never more than one runs at a time, and they start in submission order
         most = 0
         deadline = time.monotonic() + 240
