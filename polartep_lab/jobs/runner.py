@@ -1,4 +1,4 @@
-"""The job process: ``python -m polartep_lab.jobs.runner <jobs.sqlite> <job id>``.
+"""The job process (started as ``python -m polartep_lab.jobs.process <jobs.sqlite> <job id>``).
 
 Runs one notebook snapshot with nbclient on its own kernel, reports progress and the final state
 through the database, writes the log, the executed notebook and its HTML. A watchdog thread kills
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import threading
 import time
 from pathlib import Path
@@ -25,6 +24,7 @@ from .proctree import kill_tree
 from .store import JobStore
 
 MASK_VARS_ENV = "POLARTEP_JOB_MASK_VARS"
+PARTIAL_SAVE_SECONDS = 5.0
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 
 
@@ -143,6 +143,7 @@ def run(db_path: Path, job_id: str) -> int:
             info = client.wait_for_reply(client.kc.kernel_info())
             if info:
                 nb.metadata["language_info"] = info["content"].get("language_info", {})
+            saved = time.monotonic()
             for index, cell in enumerate(nb.cells):
                 log.write(f"[polartep] cell {index + 1}/{total}\n")
                 log.flush()
@@ -154,8 +155,9 @@ def run(db_path: Path, job_id: str) -> int:
                     store.update(job_id, cells_done=index + 1)
                     break
                 store.update(job_id, cells_done=index + 1)
-                if cell.cell_type == "code":
-                    _save(nb, job_dir / "output.ipynb")
+                if cell.cell_type == "code" and time.monotonic() - saved > PARTIAL_SAVE_SECONDS:
+                    _save(nb, job_dir / "output.ipynb")  # partial result if the process is killed
+                    saved = time.monotonic()
     except (DeadKernelError, RuntimeError, Exception) as exc:
         if watchdog.reason:
             status = watchdog.reason
@@ -183,7 +185,3 @@ def run(db_path: Path, job_id: str) -> int:
     if not store.update(job_id, only_if_status=("running",), status=status, **fields):
         store.update(job_id, error=error)  # cancelled meanwhile: keep that state, record the outputs
     return 0
-
-
-if __name__ == "__main__":
-    sys.exit(run(Path(sys.argv[1]), sys.argv[2]))

@@ -336,7 +336,7 @@ class JobService:
         try:
             with (job_dir / "runner.log").open("ab") as out:
                 proc = subprocess.Popen(
-                    [sys.executable, "-m", "polartep_lab.jobs.runner", str(self.store.path), job_id],
+                    [sys.executable, "-m", "polartep_lab.jobs.process", str(self.store.path), job_id],
                     env=env, cwd=job_dir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
                     start_new_session=True,
                 )  # fmt: skip

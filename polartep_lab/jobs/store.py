@@ -80,7 +80,7 @@ class JobStore:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA busy_timeout=30000")
-        db.execute("PRAGMA synchronous=FULL")
+        db.execute("PRAGMA synchronous=NORMAL")  # WAL: commits survive kill -9 of any process
         try:
             yield db
         finally:

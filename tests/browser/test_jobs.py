@@ -22,7 +22,7 @@ def test_run_headless_from_the_notebook_toolbar(jlab: JupyterLabPage) -> None:
         try:
             page.locator("#filebrowser").wait_for(state="visible", timeout=3000)
             break
-        except Exception:  # noqa: BLE001 - it was open and the click closed it
+        except Exception:  # it was open, and the click closed it
             continue
     item = page.locator(".jp-DirListing-item", has_text="greet-headless.ipynb")
     # The file browser's context menu offers "Run as Job…"
