@@ -20,7 +20,7 @@ from nbclient.exceptions import CellExecutionError, DeadKernelError
 
 from ..core.paths import atomic_write
 from .notebook import inject_parameters, mark_error
-from .proctree import kill_tree
+from .proctree import identity, kill_tree
 from .store import JobStore
 
 MASK_VARS_ENV = "POLARTEP_JOB_MASK_VARS"
@@ -90,7 +90,7 @@ class Watchdog(threading.Thread):
     def __init__(self, store: JobStore, job_id: str, deadline: float) -> None:
         super().__init__(daemon=True, name="polartep-job-watchdog")
         self.store, self.job_id, self.deadline = store, job_id, deadline
-        self.parent = os.getppid()
+        self.parent = int(os.environ.get("POLARTEP_JOB_PARENT") or os.getppid())
         self.kernel_pid: int | None = None
         self.reason: str | None = None
         self.stopped = threading.Event()
@@ -122,7 +122,7 @@ def run(db_path: Path, job_id: str) -> int:
     nb = nbformat.read(job_dir / "input.ipynb", as_version=4)
     inject_parameters(nb, job["parameters"])
     total = len(nb.cells)
-    store.update(job_id, runner_pid=os.getpid(), cells_total=total)
+    store.update(job_id, runner_pid=os.getpid(), runner=identity(os.getpid()), cells_total=total)
     watchdog = Watchdog(store, job_id, (job["started"] or time.time()) + job["timeout"])
     client = _Client(
         nb, timeout=None, kernel_name=job["kernel"], allow_errors=False, record_timing=True,

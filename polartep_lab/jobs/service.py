@@ -8,6 +8,7 @@ each one as ``python -m polartep_lab.jobs.runner``.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import shutil
@@ -68,6 +69,8 @@ class JobService:
         self.identity = proctree.identity(os.getpid())
         self._procs: dict[str, subprocess.Popen[bytes]] = {}
         self._ending: dict[str, float] = {}
+        self._warm: subprocess.Popen[bytes] | None = None
+        self._used = False
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -240,7 +243,7 @@ class JobService:
         if proc is not None:
             proctree.kill_tree(proc.pid)
             proc.wait(timeout=10)
-        elif record.get("runner_pid") and self._owned(record["runner_pid"], job_id):
+        elif record.get("runner") and proctree.is_alive(record["runner"]):
             proctree.kill_tree(record["runner_pid"])
         self.store.delete(job_id)
         shutil.rmtree(self.jobs_dir / job_id, ignore_errors=True)
@@ -269,9 +272,10 @@ class JobService:
         for record in self.store.with_status("running"):
             if record["dispatcher"] != self.identity and proctree.is_alive(record["dispatcher"]):
                 continue  # another live process (e.g. a kernel's Python API) runs it
-            for pid in (record.get("runner_pid"), record.get("kernel_pid")):
-                if pid and self._owned(pid, record["id"]):
-                    proctree.kill_tree(pid)
+            if record.get("runner") and proctree.is_alive(record["runner"]):
+                proctree.kill_tree(record["runner_pid"])
+            if record.get("kernel_pid") and self._owned(record["kernel_pid"], record["id"]):
+                proctree.kill_tree(record["kernel_pid"])
             fields = {"status": Status.failed.value, "finished": time.time(), "message": RESTART_MESSAGE}
             if self.store.update(record["id"], only_if_status=("running",), **fields):
                 interrupted.append(record["id"])
@@ -313,35 +317,56 @@ class JobService:
                 self.store.update(
                     job_id, only_if_status=("running",), status="timed_out", finished=now, message=msg
                 )
+        launched = False
         while not self._stop.is_set():
             record = self.store.claim_next(self.max_concurrent, self.identity)
             if record is None:
                 break
             self._launch(record)
+            launched = self._used = True
+        if self._used and not launched and (self._warm is None or self._warm.poll() is not None):
+            self._warm = self._spawn_runner()  # ready for the next job (only once jobs are used)
+
+    def _spawn_runner(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "POLARTEP_DATA_DIR": str(self.data_dir.parent)}
+        return subprocess.Popen(
+            [sys.executable, "-m", "polartep_lab.jobs.process", str(self.store.path)],
+            env=env, cwd=self.jobs_dir, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
 
     def _launch(self, record: dict[str, Any]) -> None:
+        """Hand the job to the warm process (or a new one); then warm up the next one."""
         job_id = record["id"]
-        env = dict(os.environ)
         injected: dict[str, str] = {}
         if self.env_provider is not None:
             try:
                 injected = dict(self.env_provider())
-            except Exception as exc:
+            except Exception as exc:  # a job without secrets is better than none
                 self.log.warning("polartep jobs: secrets for injection unavailable: %s", exc)
-        env.update(injected)
-        env[MASK_VARS_ENV] = ",".join(injected)
-        env["POLARTEP_JOB_ID"] = job_id
-        env["POLARTEP_DATA_DIR"] = str(self.data_dir.parent)
-        job_dir = self.jobs_dir / job_id
-        try:
-            with (job_dir / "runner.log").open("ab") as out:
-                proc = subprocess.Popen(
-                    [sys.executable, "-m", "polartep_lab.jobs.process", str(self.store.path), job_id],
-                    env=env, cwd=job_dir, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                    start_new_session=True,
-                )  # fmt: skip
-        except OSError as exc:
-            self.store.update(job_id, status="failed", finished=time.time(), message=f"cannot start: {exc}")
+        env = {
+            **injected,
+            MASK_VARS_ENV: ",".join(injected),
+            "POLARTEP_JOB_ID": job_id,
+            "POLARTEP_JOB_PARENT": str(os.getpid()),
+        }
+        order = (json.dumps({"job": job_id, "env": env}) + "\n").encode()
+        proc, message = None, ""
+        for candidate in (self._warm, None):
+            try:
+                proc = (
+                    candidate if candidate is not None and candidate.poll() is None else self._spawn_runner()
+                )
+                assert proc.stdin is not None
+                proc.stdin.write(order)
+                proc.stdin.close()
+                break
+            except OSError as exc:
+                proc = None
+                message = f"cannot start the job process: {exc}"
+        self._warm = None
+        if proc is None:
+            self.store.update(job_id, status="failed", finished=time.time(), message=message)
             return
         with self._lock:
             self._procs[job_id] = proc
@@ -356,6 +381,9 @@ class JobService:
         with self._lock:
             procs = list(self._procs.values())
             self._procs.clear()
+        if self._warm is not None:
+            procs.append(self._warm)
+            self._warm = None
         for proc in procs:
             proctree.kill_tree(proc.pid)
             proc.wait(timeout=10)

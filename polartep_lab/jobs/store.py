@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS jobs (
     cells_done INTEGER NOT NULL DEFAULT 0,
     cells_total INTEGER NOT NULL DEFAULT 0,
     runner_pid INTEGER,
+    runner TEXT,
     kernel_pid INTEGER,
     dispatcher TEXT,
     rerun_of TEXT,
