@@ -114,7 +114,7 @@ class Server:
             if job["status"] not in ("queued", "running"):
                 assert job["status"] == "succeeded", job
                 return job  # type: ignore[no-any-return]
-            time.sleep(0.02)
+            time.sleep(0.05)
 
     def stop(self) -> None:
         self.proc.terminate()

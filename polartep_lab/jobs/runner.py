@@ -96,7 +96,7 @@ class Watchdog(threading.Thread):
         self.stopped = threading.Event()
 
     def run(self) -> None:
-        while not self.stopped.wait(0.25):
+        while not self.stopped.wait(0.5):
             if os.getppid() != self.parent:
                 kill_tree(self.kernel_pid)
                 os._exit(3)  # the restarted server marks the job interrupted
