@@ -198,3 +198,23 @@ async def test_parameters_form_and_kernels(jp_fetch: Any, jp_root_dir: Path) -> 
         jp_fetch, "polartep", "api", "jobs", "parameters", params={"notebook": "nope.ipynb"}
     )
     assert code == 400 and "notebook" in err["message"]
+
+
+async def test_the_log_streams_while_the_job_runs(jp_fetch: Any, jp_root_dir: Path) -> None:
+    from ..jobs_notebooks import write_notebook
+
+    # Given a job that prints, waits, and prints again
+    write_notebook(
+        jp_root_dir / "slow.ipynb", "print('first line')", "import time\ntime.sleep(2)", "print('last line')"
+    )
+    _, job = await submit(jp_fetch, notebook="slow.ipynb", outputs=["ipynb"])
+    # When its log is followed right after submission
+    response = await jp_fetch(
+        "polartep", "api", "jobs", job["id"], "log", params={"follow": "true"}, request_timeout=300
+    )
+    # Then one response carries the whole log, up to the job's end
+    text = response.body.decode()
+    assert response.headers["Content-Type"].startswith("text/plain")
+    assert text.index("first line") < text.index("last line") < text.index("[polartep] succeeded")
+    _, done = await fetch_json(jp_fetch, "polartep", "api", "jobs", job["id"])
+    assert done["status"] == "succeeded"
