@@ -93,11 +93,13 @@ class Watchdog(threading.Thread):
         self.parent = int(os.environ.get("POLARTEP_JOB_PARENT") or os.getppid())
         self.kernel_pid: int | None = None
         self.reason: str | None = None
+        self.orphaned = False
         self.stopped = threading.Event()
 
     def run(self) -> None:
         while not self.stopped.wait(0.5):
             if os.getppid() != self.parent:
+                self.orphaned = True  # set before the kernel dies: the job thread then writes nothing
                 kill_tree(self.kernel_pid)
                 os._exit(3)  # the restarted server marks the job interrupted
             if time.time() >= self.deadline:
@@ -167,6 +169,9 @@ def run(db_path: Path, job_id: str) -> int:
         else:
             status, message = "failed", f"{type(exc).__name__}: {exc}"
             error = {"ename": type(exc).__name__, "evalue": masker(str(exc)), "cell_index": None}
+    if watchdog.orphaned:  # the server died: leave the record to the restarted server
+        time.sleep(60)  # the watchdog ends this process
+        return 3
     watchdog.stopped.set()
     if watchdog.reason and status in ("succeeded", "failed") and error is None:
         status = watchdog.reason
