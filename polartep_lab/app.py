@@ -115,6 +115,16 @@ class PolarTEP(ExtensionApp):
 
     # ==== jobs ==== headless jobs: runner, concurrency, retention
     # (traits of the jobs feature go below this line)
+    max_concurrent_jobs = Int(
+        2,
+        help="How many headless jobs run at the same time; the others wait in a FIFO queue.",
+    ).tag(config=True)
+
+    job_default_timeout = Float(
+        86400.0,
+        help="Seconds a headless job may run when its request names no timeout (then it is killed "
+        "with its kernel and marked timed_out).",
+    ).tag(config=True)
 
     # ---- end jobs
 

@@ -49,3 +49,6 @@ def register(ipython: Any) -> None:
     from .stac.magics import register as register_stac
 
     register_stac(ipython)
+    from .jobs.magic import job
+
+    ipython.register_magic_function(job, "line", "job")

@@ -20,5 +20,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
 import { stacPlugin } from './stac/plugin';
 
 const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, stacPlugin];
+import { jobsPlugin } from './jobs/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, jobsPlugin];
 
 export default plugins;

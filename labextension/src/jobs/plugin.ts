@@ -1,0 +1,179 @@
+import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
+import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/apputils';
+import { PageConfig, URLExt } from '@jupyterlab/coreutils';
+import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
+import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
+import { PanelWithToolbar, refreshIcon, runIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
+import { DisposableDelegate, IDisposable } from '@lumino/disposable';
+import { Message } from '@lumino/messaging';
+
+import { CommandIDs } from '../tokens';
+import { Jobs } from './client';
+import { RunJobBody } from './dialog';
+import { JobsModel } from './model';
+import { IJobActions, JobsBody } from './panel';
+
+const PANEL_ID = 'polartep-jobs';
+export const RUN_JOB = 'polartep:run-job';
+const REFRESH_JOBS = 'polartep:refresh-jobs';
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+class JobsPanel extends SidePanel {
+  constructor(readonly model: JobsModel) {
+    super();
+  }
+  protected onBeforeShow(msg: Message): void {
+    super.onBeforeShow(msg);
+    void this.model.refreshNow().catch(() => undefined);
+  }
+}
+
+/** Headless jobs: the side panel, "Run as Job…" in the file browser, "Run headless" on notebooks. */
+export const jobsPlugin: JupyterFrontEndPlugin<void> = {
+  id: 'polartep-lab:jobs',
+  description: 'Run notebooks headless with parameters; follow, open, cancel and rerun the jobs.',
+  autoStart: true,
+  requires: [ILabShell],
+  optional: [ILayoutRestorer, ICommandPalette, IFileBrowserFactory],
+  activate: (
+    app: JupyterFrontEnd,
+    shell: ILabShell,
+    restorer: ILayoutRestorer | null,
+    palette: ICommandPalette | null,
+    browsers: IFileBrowserFactory | null
+  ) => {
+    const model = new JobsModel();
+    const client = model.client;
+    const { commands } = app;
+
+    const run = (fn: () => Promise<unknown>) => void fn().catch(error => Notification.error(message(error)));
+    const actions: IJobActions = {
+      openOutput: job =>
+        run(async () => {
+          const path = await client.copyOutput(job.id, 'ipynb');
+          await commands.execute('docmanager:open', { path });
+        }),
+      openHtml: job => {
+        const url = URLExt.join(PageConfig.getBaseUrl(), 'polartep/api/jobs', job.id, 'outputs/html');
+        window.open(url, '_blank', 'noopener');
+      },
+      cancel: job => run(async () => client.cancel(job.id).then(() => model.refreshNow())),
+      rerun: job =>
+        run(async () => {
+          const again = await client.rerun(job.id);
+          model.select(again.id);
+        }),
+      remove: job =>
+        run(async () => {
+          const answer = await showDialog({
+            title: 'Delete job',
+            body: `Delete the job “${job.name}” with its log and outputs?`,
+            buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Delete' })]
+          });
+          if (answer.button.accept) {
+            await client.remove(job.id);
+            await model.refreshNow();
+          }
+        })
+    };
+
+    const panel = new JobsPanel(model);
+    panel.id = PANEL_ID;
+    panel.title.icon = runIcon;
+    panel.title.caption = 'Headless jobs';
+    panel.addClass('jp-polartep-panel');
+    const section = new PanelWithToolbar();
+    section.title.label = 'Headless jobs';
+    section.toolbar.addItem(
+      'refresh',
+      new ToolbarButton({ icon: refreshIcon, tooltip: 'Refresh jobs', onClick: () => void commands.execute(REFRESH_JOBS) })
+    );
+    section.addWidget(new JobsBody(model, actions));
+    panel.addWidget(section);
+    shell.add(panel, 'left', { rank: 160 });
+    restorer?.add(panel, PANEL_ID);
+
+    /** The notebook to run: the command's `path`, else the file browser's selection, else the current notebook. */
+    const targetPath = (args: { path?: unknown }): string | null => {
+      if (typeof args.path === 'string' && args.path) {
+        return args.path;
+      }
+      const item = browsers?.tracker.currentWidget?.selectedItems().next();
+      if (item && !item.done && item.value.path.endsWith('.ipynb')) {
+        return item.value.path;
+      }
+      const current = shell.currentWidget;
+      return current instanceof DocumentWidget && current.context.path.endsWith('.ipynb') ? current.context.path : null;
+    };
+
+    commands.addCommand(CommandIDs.openFeature('jobs'), {
+      label: 'Polar TEP: Show Headless Jobs',
+      icon: runIcon,
+      execute: () => shell.activateById(PANEL_ID)
+    });
+    commands.addCommand(REFRESH_JOBS, {
+      label: 'Polar TEP: Refresh Jobs',
+      execute: () => model.refreshNow()
+    });
+    commands.addCommand(RUN_JOB, {
+      label: args => (args.toolbar ? 'Run headless' : 'Run as Job…'),
+      caption: 'Run this notebook headless, with parameters, as a job',
+      icon: runIcon,
+      execute: async args => {
+        const path = targetPath(args);
+        if (!path) {
+          Notification.error('Select a notebook to run as a job');
+          return;
+        }
+        try {
+          const info = await client.parameters(path);
+          const result = await showDialog({
+            title: `Run “${path.split('/').pop()}” headless`,
+            body: new RunJobBody(info),
+            buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Run' })],
+            focusNodeSelector: 'input'
+          });
+          if (!result.button.accept || !result.value) {
+            return;
+          }
+          if (result.value.error || !result.value.request) {
+            Notification.error(result.value.error ?? 'invalid job request');
+            return;
+          }
+          const job: Jobs.IJob = await client.submit(result.value.request);
+          Notification.success(`Job “${job.name}” queued`, { autoClose: 3000 });
+          shell.activateById(PANEL_ID);
+          model.select(job.id);
+        } catch (error) {
+          Notification.error(message(error));
+        }
+      }
+    });
+    palette?.addItem({ command: CommandIDs.openFeature('jobs'), category: 'Polar TEP' });
+    palette?.addItem({ command: RUN_JOB, category: 'Polar TEP' });
+    palette?.addItem({ command: REFRESH_JOBS, category: 'Polar TEP' });
+
+    app.contextMenu.addItem({
+      command: RUN_JOB,
+      selector: '.jp-DirListing-item[data-file-type="notebook"]',
+      rank: 3
+    });
+
+    // "Run headless" on every notebook's toolbar
+    app.docRegistry.addWidgetExtension('Notebook', {
+      createNew: (widget: DocumentWidget, context: DocumentRegistry.Context): IDisposable => {
+        const button = new ToolbarButton({
+          icon: runIcon,
+          label: 'Run headless',
+          tooltip: 'Run this notebook headless, with parameters, as a job',
+          onClick: () => void commands.execute(RUN_JOB, { path: context.path, toolbar: true })
+        });
+        widget.toolbar.insertItem(10, 'polartep-run-headless', button);
+        return new DisposableDelegate(() => button.dispose());
+      }
+    });
+  }
+};

@@ -1,0 +1,389 @@
+"""Headless jobs: submit a notebook snapshot, run it in its own process, keep the record.
+
+``JobService`` is the plain Python API behind the REST face, the panel, ``polartep_lab.jobs.submit``
+and the ``%job`` magic. A dispatcher thread takes queued jobs in FIFO order, at most
+``max_concurrent`` at a time (counted across every process sharing the database), and launches
+each one as ``python -m polartep_lab.jobs.runner``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import psutil
+
+from ..core.errors import Conflict, Invalid, NotFound
+from ..core.paths import atomic_write, resolve_within, unique_path
+from . import proctree
+from .models import FINISHED, CreateJob, DescribeJob, ListJobsQuery, ListJobsResponse, Status
+from .notebook import Parameter, check_parameters, declared_parameters, read_notebook
+from .runner import MASK_VARS_ENV
+from .store import JobStore
+
+EnvProvider = Callable[[], dict[str, str]]
+KernelResolver = Callable[[str], str | None]
+OUTPUT_FILES = {"ipynb": "output.ipynb", "html": "output.html"}
+RESTART_MESSAGE = "interrupted by server restart"
+GRACE_SECONDS = 10.0
+
+
+def _kernel_names() -> list[str]:
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    return sorted(KernelSpecManager().find_kernel_specs())
+
+
+class JobService:
+    def __init__(
+        self,
+        data_dir: Path,
+        root_dir: Path,
+        max_concurrent: int = 2,
+        default_timeout: float = 86400.0,
+        env_provider: EnvProvider | None = None,
+        kernel_resolver: KernelResolver | None = None,
+        log: logging.Logger | None = None,
+        start: bool = True,
+    ) -> None:
+        self.data_dir = Path(data_dir)
+        self.root_dir = Path(root_dir).resolve()
+        self.max_concurrent = max(1, int(max_concurrent))
+        self.default_timeout = float(default_timeout)
+        self.env_provider = env_provider
+        self.kernel_resolver = kernel_resolver
+        self.log = log or logging.getLogger("polartep.jobs")
+        self.store = JobStore(self.data_dir / "jobs.sqlite")
+        self.jobs_dir = self.data_dir / "jobs"
+        self.jobs_dir.mkdir(parents=True, exist_ok=True)
+        self.identity = proctree.identity(os.getpid())
+        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._ending: dict[str, float] = {}
+        self._warm: subprocess.Popen[bytes] | None = None
+        self._used = False
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.recovered = self.recover()
+        if start:
+            self._thread = threading.Thread(target=self._loop, name="polartep-jobs", daemon=True)
+            self._thread.start()
+
+    # ---- submission -----------------------------------------------------------------------------
+    def kernels(self) -> list[str]:
+        return _kernel_names()
+
+    def resolve_kernel(self, name: str) -> str:
+        """A kernel name, or (via the environments feature's resolver) an environment's kernel."""
+        if name in self.kernels():
+            return name
+        if self.kernel_resolver is not None:
+            resolved = self.kernel_resolver(name)
+            if resolved:
+                return resolved
+        raise Invalid(
+            f"kernel: unknown kernel {name!r} (known: {', '.join(self.kernels())})", "unknown_kernel"
+        )
+
+    def read_source(self, notebook: str) -> tuple[Path, str]:
+        if not notebook.endswith(".ipynb"):
+            raise Invalid(f"notebook: {notebook!r} is not a notebook (.ipynb)", "not_a_notebook")
+        path = resolve_within(self.root_dir, notebook)
+        if not path.is_file():
+            raise Invalid(f"notebook: no notebook at {notebook!r}", "no_notebook")
+        return path, path.read_text(encoding="utf-8", errors="replace")
+
+    def parameters_of(self, notebook: str) -> dict[str, Any]:
+        """What the run dialog needs: declared parameters, the notebook's kernel, known kernels."""
+        _, text = self.read_source(notebook)
+        nb = read_notebook(text)
+        params: list[Parameter] = declared_parameters(nb)
+        return {
+            "notebook": notebook,
+            "kernel": nb.metadata.get("kernelspec", {}).get("name", "python3"),
+            "kernels": self.kernels(),
+            "parameters": [p.to_json() for p in params],
+            "default_timeout": self.default_timeout,
+        }
+
+    def submit(self, request: CreateJob, process_id: str | None = None) -> DescribeJob:
+        path, text = self.read_source(request.notebook)
+        nb = read_notebook(text)
+        kernel = self.resolve_kernel(
+            request.kernel or nb.metadata.get("kernelspec", {}).get("name", "python3")
+        )
+        check_parameters(nb, request.parameters)
+        record = self._record(request, kernel, str(path.parent), process_id=process_id)
+        self._create(record, text.encode("utf-8"))
+        return self.get(record["id"])
+
+    def _record(self, request: CreateJob, kernel: str, cwd: str, **extra: Any) -> dict[str, Any]:
+        return {
+            "id": uuid.uuid4().hex,
+            "kind": request.kind,
+            "name": request.name or Path(request.notebook).stem,
+            "notebook": request.notebook,
+            "cwd": cwd,
+            "kernel": kernel,
+            "parameters": request.parameters,
+            "timeout": request.timeout or self.default_timeout,
+            "tags": request.tags,
+            "outputs": list(dict.fromkeys(request.outputs or ["ipynb"])),
+            "status": Status.queued.value,
+            "created": time.time(),
+            **extra,
+        }
+
+    def _create(self, record: dict[str, Any], snapshot: bytes) -> None:
+        job_dir = self.jobs_dir / record["id"]
+        job_dir.mkdir(parents=True)
+        atomic_write(job_dir / "input.ipynb", snapshot)
+        self.store.insert(record)
+        self._wake.set()
+
+    def rerun(self, job_id: str) -> DescribeJob:
+        old = self._record_of(job_id)
+        snapshot = self.jobs_dir / job_id / "input.ipynb"
+        if not snapshot.is_file():
+            raise NotFound(f"job {job_id} has no notebook snapshot left", "no_snapshot")
+        fields = ("notebook", "parameters", "kernel", "timeout", "tags", "outputs", "name")
+        request = CreateJob(**{k: old[k] for k in fields})
+        record = self._record(
+            request, old["kernel"], old["cwd"], rerun_of=job_id, process_id=old.get("process_id")
+        )
+        self._create(record, snapshot.read_bytes())
+        return self.get(record["id"])
+
+    # ---- reading --------------------------------------------------------------------------------
+    def _record_of(self, job_id: str) -> dict[str, Any]:
+        record = self.store.get(job_id)
+        if record is None:
+            raise NotFound(f"no job {job_id!r}", "no_job")
+        return record
+
+    def _describe(self, record: dict[str, Any]) -> DescribeJob:
+        job_dir = self.jobs_dir / record["id"]
+        available = [fmt for fmt, name in OUTPUT_FILES.items() if (job_dir / name).is_file()]
+        return DescribeJob.from_record(record, available)
+
+    def get(self, job_id: str) -> DescribeJob:
+        return self._describe(self._record_of(job_id))
+
+    def list(self, query: ListJobsQuery | None = None, process_id: str | None = None) -> ListJobsResponse:
+        q = query or ListJobsQuery()
+        rows, total = self.store.list(
+            [s.value for s in q.status], q.tag, q.kind, process_id=process_id, limit=q.limit, offset=q.offset
+        )
+        return ListJobsResponse(
+            jobs=[self._describe(r) for r in rows], total=total, limit=q.limit, offset=q.offset
+        )
+
+    def read_log(self, job_id: str, offset: int = 0) -> tuple[bytes, bool]:
+        """Log bytes from ``offset`` and whether the job has finished (no more will come)."""
+        record = self._record_of(job_id)
+        path = self.jobs_dir / job_id / "job.log"
+        data = b""
+        if path.is_file():
+            with path.open("rb") as fh:
+                fh.seek(max(0, offset))
+                data = fh.read()
+        return data, Status(record["status"]) in FINISHED and job_id not in self._procs
+
+    def output_path(self, job_id: str, fmt: str) -> Path:
+        self._record_of(job_id)
+        if fmt not in OUTPUT_FILES:
+            raise Invalid(f"format: unknown output format {fmt!r} (ipynb or html)", "bad_format")
+        path = self.jobs_dir / job_id / OUTPUT_FILES[fmt]
+        if not path.is_file():
+            raise NotFound(f"job {job_id} has no {fmt} output (yet)", "no_output")
+        return path
+
+    def copy_output(self, job_id: str, fmt: str, folder: str = "job-outputs") -> str:
+        """Copy an output into the workspace (never overwrites); returns its workspace path."""
+        source = self.output_path(job_id, fmt)
+        record = self._record_of(job_id)
+        target = resolve_within(self.root_dir, folder)
+        target.mkdir(parents=True, exist_ok=True)
+        dest = unique_path(target / f"{record['name']}-{job_id[:8]}{source.suffix}")
+        shutil.copyfile(source, dest)
+        return dest.relative_to(self.root_dir).as_posix()
+
+    # ---- control --------------------------------------------------------------------------------
+    def cancel(self, job_id: str) -> DescribeJob:
+        record = self._record_of(job_id)
+        if Status(record["status"]) in FINISHED:
+            raise Conflict(f"job {job_id} already {record['status']}", "finished")
+        fields = {
+            "status": Status.cancelled.value,
+            "finished": time.time(),
+            "message": "cancelled by the user",
+        }
+        if not self.store.update(job_id, only_if_status=("queued", "running"), **fields):
+            raise Conflict(f"job {job_id} finished meanwhile", "finished")
+        self._wake.set()
+        return self.get(job_id)
+
+    def delete(self, job_id: str) -> None:
+        record = self._record_of(job_id)
+        if Status(record["status"]) not in FINISHED:
+            self.cancel(job_id)
+        with self._lock:
+            proc = self._procs.pop(job_id, None)
+        if proc is not None:
+            proctree.kill_tree(proc.pid)
+            proc.wait(timeout=10)
+        elif record.get("runner") and proctree.is_alive(record["runner"]):
+            proctree.kill_tree(record["runner_pid"])
+        self.store.delete(job_id)
+        shutil.rmtree(self.jobs_dir / job_id, ignore_errors=True)
+
+    def wait(self, job_id: str, timeout: float | None = None, poll: float = 0.2) -> DescribeJob:
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while True:
+            job = self.get(job_id)
+            if job.status in FINISHED and job_id not in self._procs:
+                return job
+            if deadline is not None and time.monotonic() > deadline:
+                return job
+            time.sleep(poll)
+
+    # ---- the dispatcher -------------------------------------------------------------------------
+    def _owned(self, pid: int, job_id: str) -> bool:
+        """Is ``pid`` still a process of this job (runner or kernel), not a reused pid?"""
+        try:
+            return psutil.Process(pid).environ().get("POLARTEP_JOB_ID") == job_id
+        except (psutil.Error, OSError):
+            return False
+
+    def recover(self) -> list[str]:
+        """Jobs left running by a dead dispatcher (server killed) fail, and their processes go."""
+        interrupted = []
+        for record in self.store.with_status("running"):
+            if record["dispatcher"] != self.identity and proctree.is_alive(record["dispatcher"]):
+                continue  # another live process (e.g. a kernel's Python API) runs it
+            if record.get("runner") and proctree.is_alive(record["runner"]):
+                proctree.kill_tree(record["runner_pid"])
+            if record.get("kernel_pid") and self._owned(record["kernel_pid"], record["id"]):
+                proctree.kill_tree(record["kernel_pid"])
+            fields = {"status": Status.failed.value, "finished": time.time(), "message": RESTART_MESSAGE}
+            if self.store.update(record["id"], only_if_status=("running",), **fields):
+                interrupted.append(record["id"])
+        return interrupted
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self._tick()
+            except Exception:  # keep dispatching whatever happens to one job
+                self.log.exception("polartep jobs dispatcher")
+            self._wake.wait(0.5)
+            self._wake.clear()
+
+    def _tick(self) -> None:
+        now = time.time()
+        with self._lock:
+            procs = list(self._procs.items())
+        for job_id, proc in procs:
+            code = proc.poll()
+            record = self.store.get(job_id)
+            if code is not None:
+                with self._lock:
+                    self._procs.pop(job_id, None)
+                self._ending.pop(job_id, None)
+                if record and record["status"] == "running":
+                    msg = f"the job process exited with code {code}"
+                    self.store.update(
+                        job_id, only_if_status=("running",), status="failed", finished=now, message=msg
+                    )
+                continue
+            if record is None or record["status"] != "running":
+                started = self._ending.setdefault(job_id, now)
+                if now - started > GRACE_SECONDS:  # the runner did not stop its kernel itself
+                    proctree.kill_tree(proc.pid)
+            elif now > (record["started"] or now) + record["timeout"] + GRACE_SECONDS:
+                proctree.kill_tree(proc.pid)
+                msg = f"timed out after {record['timeout']:g} s"
+                self.store.update(
+                    job_id, only_if_status=("running",), status="timed_out", finished=now, message=msg
+                )
+        launched = False
+        while not self._stop.is_set():
+            record = self.store.claim_next(self.max_concurrent, self.identity)
+            if record is None:
+                break
+            self._launch(record)
+            launched = self._used = True
+        if self._used and not launched and (self._warm is None or self._warm.poll() is not None):
+            self._warm = self._spawn_runner()  # ready for the next job (only once jobs are used)
+
+    def _spawn_runner(self) -> subprocess.Popen[bytes]:
+        env = {**os.environ, "POLARTEP_DATA_DIR": str(self.data_dir.parent)}
+        return subprocess.Popen(
+            [sys.executable, "-m", "polartep_lab.jobs.process", str(self.store.path)],
+            env=env, cwd=self.jobs_dir, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )  # fmt: skip
+
+    def _launch(self, record: dict[str, Any]) -> None:
+        """Hand the job to the warm process (or a new one); then warm up the next one."""
+        job_id = record["id"]
+        injected: dict[str, str] = {}
+        if self.env_provider is not None:
+            try:
+                injected = dict(self.env_provider())
+            except Exception as exc:  # a job without secrets is better than none
+                self.log.warning("polartep jobs: secrets for injection unavailable: %s", exc)
+        env = {
+            **injected,
+            MASK_VARS_ENV: ",".join(injected),
+            "POLARTEP_JOB_ID": job_id,
+            "POLARTEP_JOB_PARENT": str(os.getpid()),
+        }
+        order = (json.dumps({"job": job_id, "env": env}) + "\n").encode()
+        proc, message = None, ""
+        for candidate in (self._warm, None):
+            try:
+                proc = (
+                    candidate if candidate is not None and candidate.poll() is None else self._spawn_runner()
+                )
+                assert proc.stdin is not None
+                proc.stdin.write(order)
+                proc.stdin.close()
+                break
+            except OSError as exc:
+                proc = None
+                message = f"cannot start the job process: {exc}"
+        self._warm = None
+        if proc is None:
+            self.store.update(job_id, status="failed", finished=time.time(), message=message)
+            return
+        with self._lock:
+            self._procs[job_id] = proc
+        self.store.update(job_id, runner_pid=proc.pid)
+
+    def close(self) -> None:
+        """Stop dispatching; end the job processes (a restart marks their jobs interrupted)."""
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        with self._lock:
+            procs = list(self._procs.values())
+            self._procs.clear()
+        if self._warm is not None:
+            procs.append(self._warm)
+            self._warm = None
+        for proc in procs:
+            proctree.kill_tree(proc.pid)
+            proc.wait(timeout=10)
