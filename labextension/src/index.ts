@@ -5,6 +5,8 @@ import { environmentsPlugin } from './environments/plugin';
 import { examplesPlugin } from './examples/plugin';
 import { filesPlugin } from './files/plugin';
 import { homePlugin } from './home/plugin';
+import { jobsPlugin } from './jobs/plugin';
+import { stacPlugin } from './stac/plugin';
 import { tilesPlugin } from './tiles/plugin';
 import { workflowsPlugin } from './workflows/plugin';
 
@@ -12,16 +14,12 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   homePlugin,
   examplesPlugin,
   docsPlugin,
-  environmentsPlugin,
+  stacPlugin,
+  tilesPlugin,
   filesPlugin,
+  environmentsPlugin,
   workflowsPlugin,
-  tilesPlugin
+  jobsPlugin
 ];
-import { stacPlugin } from './stac/plugin';
-
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, stacPlugin];
-import { jobsPlugin } from './jobs/plugin';
-
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, jobsPlugin];
 
 export default plugins;
