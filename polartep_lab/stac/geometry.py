@@ -126,6 +126,9 @@ def _needs_fold(geom_json: dict[str, Any]) -> bool:
 
     for ring in rings():
         for a, b in itertools.pairwise(ring):
+            if abs(float(a[0])) == 180.0 and abs(float(b[0])) == 180.0:
+                # an edge from -180 to +180 is the RFC 7946 pole cap's full parallel, not a crossing
+                continue
             if abs(float(b[0]) - float(a[0])) > 180.0:
                 return True
     return False

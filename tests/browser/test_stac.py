@@ -75,8 +75,8 @@ def test_polar_search_paging_item_and_inserted_code(page: Any, seeded: Lab) -> N
     item = panel.get_by_role("region", name="Item")
     expect(item.get_by_role("table", name="Properties")).to_contain_text("eo:cloud_cover")
     expect(item.get_by_role("list", name="Assets")).to_contain_text("Copy href")
-    # And no map preview is offered while the tiles feature is absent
-    expect(item.get_by_role("button", name="Preview on map")).to_have_count(0)
+    # And a map preview is offered, since the tiles feature is on
+    expect(item.get_by_role("button", name="Preview on map")).to_have_count(1)
     item.get_by_role("button", name="Back to results").click()
     # When the code is inserted into the notebook and run
     panel.get_by_role("button", name="Insert code").click()
