@@ -27,4 +27,7 @@ def polartep(line: str) -> Any:
 
 
 def register(ipython: Any) -> None:
+    from .secrets.kernel import secret_magic
+
     ipython.register_magic_function(polartep, "line", "polartep")
+    ipython.register_magic_function(secret_magic, "line", "secret")
