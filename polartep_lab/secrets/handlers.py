@@ -22,7 +22,11 @@ class SecretsHandler(_SecretsHandler):
     @web.authenticated
     @authorized
     def get(self) -> None:
-        query = self.parse(ListSecretsQuery, {k: self.get_argument(k) for k in self.request.arguments})
+        # only known arguments: browsers add cache-busting ones
+        known = {
+            k: self.get_argument(k) for k in ListSecretsQuery.model_fields if k in self.request.arguments
+        }
+        query = self.parse(ListSecretsQuery, known)
         self.reply(self.secrets.list(query.source))
 
     @web.authenticated
