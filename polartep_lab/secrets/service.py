@@ -7,11 +7,13 @@ everything that lists or describes secrets carries metadata only.
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -131,8 +133,10 @@ class SecretsService:
         self._masked_seen: set[tuple[str, tuple[str, ...]]] = set()
         self._masker: Masker | None = None
         self.problem = problem
+        self._stamp: object = None
         if store is not None and problem is None:
             try:
+                self._stamp = store.stamp()
                 self._secrets = store.load()
             except StoreUnreadable as exc:
                 self.problem = str(exc)
@@ -155,9 +159,36 @@ class SecretsService:
         return self.store
 
     def _save(self, secrets: dict[str, StoredSecret]) -> None:
-        self._require_store().save(secrets)
+        store = self._require_store()
+        store.save(secrets)
+        self._stamp = store.stamp()
         self._secrets = secrets
         self._masker = None
+
+    def _sync(self) -> None:
+        """Reload when another process (a notebook, the CLI) changed the store since we read it."""
+        store = self.store
+        if store is None or self.problem:
+            return
+        stamp = store.stamp()
+        if stamp is None or stamp == self._stamp:
+            return
+        try:
+            self._secrets = store.load()
+            self._stamp = stamp
+            self._masker = None
+        except StoreUnreadable as exc:
+            self.problem = str(exc)
+            self.log.error("secrets store locked: %s", self.problem)
+
+    @contextlib.contextmanager
+    def _changing(self) -> Iterator[None]:
+        """Load-modify-save under this process's lock and the store's own (other processes)."""
+        store = self._require_store()
+        with self._lock, store.transaction():
+            self._sync()
+            self._require_store()
+            yield
 
     def _read_usage(self) -> dict[str, datetime]:
         try:
@@ -213,6 +244,7 @@ class SecretsService:
 
     def list(self, source: Source | None = None) -> ListSecretsResponse:
         with self._lock:
+            self._sync()
             items: list[DescribeSecret] = []
             if source in (None, Source.workspace):
                 items += [self._describe_stored(s) for s in self._secrets.values()]
@@ -230,6 +262,7 @@ class SecretsService:
 
     def describe(self, name: str) -> DescribeSecret:
         with self._lock:
+            self._sync()
             if name in self._secrets:
                 return self._describe_stored(self._secrets[name])
             if name in self.mounted.all():
@@ -263,8 +296,7 @@ class SecretsService:
         if len(request.description) > MAX_DESCRIPTION:
             raise Invalid(f"the description is over {MAX_DESCRIPTION} characters", "too_long")
         hosts = normalize_hosts(request.hosts)
-        with self._lock:
-            self._require_store()
+        with self._changing():
             if request.name in self._secrets:
                 raise Conflict(f"a secret named {request.name} exists already", "exists")
             if request.name in self.mounted.all():
@@ -286,7 +318,7 @@ class SecretsService:
             return self._describe_stored(secret)
 
     def update(self, name: str, request: UpdateSecret) -> DescribeSecret:
-        with self._lock:
+        with self._changing():
             current = self._workspace_secret(name)
             changes: dict[str, Any] = {}
             if request.value is not None:
@@ -314,7 +346,7 @@ class SecretsService:
             return self._describe_stored(updated)
 
     def delete(self, name: str) -> None:
-        with self._lock:
+        with self._changing():
             self._workspace_secret(name)
             self._save({k: v for k, v in self._secrets.items() if k != name})
             self._usage.pop(name, None)
@@ -331,6 +363,7 @@ class SecretsService:
     # ---- values ------------------------------------------------------------------------------------
     def _values(self) -> dict[str, str]:
         """Every usable value by name; a workspace secret shadows a platform one of the same name."""
+        self._sync()
         values = {n: m.value for n, m in self.mounted.all().items()}
         values.update({n: s.value for n, s in self._secrets.items()})
         return values
@@ -352,6 +385,7 @@ class SecretsService:
     def injected_env(self) -> dict[str, str]:
         """Environment variables for kernels and jobs: the secrets marked inject."""
         with self._lock:
+            self._sync()
             env = {n: m.value for n, m in self.mounted.all().items()} if self.mount_inject else {}
             for s in self._secrets.values():
                 if s.inject:
@@ -368,6 +402,7 @@ class SecretsService:
         headers: dict[str, str] = {}
         used: list[str] = []
         with self._lock:
+            self._sync()
             platform = self.mounted.all()
             for name, patterns in self.mount_hosts.items():
                 if (

@@ -7,10 +7,13 @@ and is never overwritten: the service stays locked until the operator fixes the 
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import os
 import stat
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -82,6 +85,15 @@ class SecretStore(ABC):
     @abstractmethod
     def location(self) -> str:
         """Where the secrets are kept (for the status page; no key material)."""
+
+    def stamp(self) -> object:
+        """Changes whenever another process changed the store (None: never reload)."""
+        return None
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Hold off other writers between a load and a save (other processes included)."""
+        yield
 
 
 def default_key_file() -> Path:
@@ -156,6 +168,23 @@ class EncryptedFileStore(SecretStore):
 
     def location(self) -> str:
         return str(self.path)
+
+    def stamp(self) -> object:
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return None
+        return (st.st_mtime_ns, st.st_size, st.st_ino)
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[None]:
+        fd = os.open(self.path.with_name(self.path.name + ".lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
 
     def load(self) -> dict[str, StoredSecret]:
         if not self.path.exists():

@@ -134,3 +134,16 @@ def test_locked_store_refuses_changes_but_platform_secrets_work(tmp_path: Path) 
         service.delete("A")
     assert path.read_bytes() == before
     assert service.injected_env() == {"P": "platform-1"}
+
+
+def test_two_processes_on_one_store_do_not_lose_changes(tmp_path: Path) -> None:
+    # Given the server's service and a notebook's service over the same store
+    server = make_service(tmp_path)
+    notebook = make_service(tmp_path)
+    # When each creates a secret
+    create(server, "FROM_SERVER", "value-server")
+    create(notebook, "FROM_NOTEBOOK", "value-notebook", inject=True)
+    # Then both see both, and a later change by the server keeps the notebook's secret
+    assert server.injected_env() == {"FROM_NOTEBOOK": "value-notebook"}
+    server.update("FROM_SERVER", UpdateSecret(inject=True))
+    assert sorted(make_service(tmp_path).injected_env()) == ["FROM_NOTEBOOK", "FROM_SERVER"]
