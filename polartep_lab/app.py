@@ -79,6 +79,13 @@ class PolarTEP(ExtensionApp):
         "<data_dir>/secrets, its key from $POLARTEP_SECRETS_KEY or secrets_key_file.",
     ).tag(config=True)
 
+    secrets_kubernetes = Dict(
+        default_value={},
+        help="For secrets_store_class = 'polartep_lab.secrets.kubernetes.KubernetesSecretStore': "
+        "{api_url, namespace, secret_name, token_file, ca_file, insecure}; defaults are the pod's "
+        "in-cluster API and service account, secret 'polartep-workspace-secrets'.",
+    ).tag(config=True)
+
     secrets_key_file = Unicode(
         "",
         help="Key file of the encrypted secrets store (created 0600 on first start). Default: "

@@ -136,8 +136,8 @@ class SecretsService:
         self._stamp: object = None
         if store is not None and problem is None:
             try:
-                self._stamp = store.stamp()
                 self._secrets = store.load()
+                self._stamp = store.stamp()
             except StoreUnreadable as exc:
                 self.problem = str(exc)
         if self.problem:
@@ -175,7 +175,7 @@ class SecretsService:
             return
         try:
             self._secrets = store.load()
-            self._stamp = stamp
+            self._stamp = store.stamp()
             self._masker = None
         except StoreUnreadable as exc:
             self.problem = str(exc)
