@@ -458,4 +458,11 @@ class SecretsService:
         return names
 
     def close(self) -> None:
+        from . import provisioner
+
         REDACTOR.detach(self.masker)
+        if provisioner.find_service(None) is self:
+            provisioner.set_current(None)
+        close = getattr(self.store, "close", None)
+        if close is not None:
+            close()

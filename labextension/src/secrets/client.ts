@@ -82,21 +82,4 @@ export class SecretsClient {
   }
 }
 
-/** What to paste into a notebook to use a secret (never its value). */
-export function usageSnippet(secret: Pick<Secrets.ISecret, 'name' | 'inject'>): string {
-  if (!secret.inject) {
-    return (
-      `# ${secret.name} is not injected into kernels: tick "Inject" in the Secrets panel,\n` +
-      `# restart the kernel, then:\nfrom polartep_lab import secrets\nvalue = secrets.get("${secret.name}")`
-    );
-  }
-  return `from polartep_lab import secrets\nvalue = secrets.get("${secret.name}")`;
-}
-
-/** "a.org, *.b.org" -> ["a.org", "*.b.org"] */
-export function parseHosts(text: string): string[] {
-  return text
-    .split(/[\s,]+/)
-    .map(h => h.trim())
-    .filter(h => h.length > 0);
-}
+export { parseHosts, usageSnippet } from './format';

@@ -3,6 +3,7 @@ import { ISignal, Signal } from '@lumino/signaling';
 import React, { useEffect, useState } from 'react';
 
 import { parseHosts, Secrets, usageSnippet } from './client';
+import { describeBinding } from './format';
 import { SecretsModel } from './model';
 
 function useModel(model: SecretsModel): number {
@@ -197,9 +198,7 @@ function SecretRow(props: IRowProps): JSX.Element {
       </div>
       {secret.description && <div className="jp-polartep-secrets-detail">{secret.description}</div>}
       {secret.hosts.length > 0 && (
-        <div className="jp-polartep-secrets-detail">
-          sent to {secret.hosts.join(', ')} ({secret.auth === 'header' ? secret.header : secret.auth})
-        </div>
+        <div className="jp-polartep-secrets-detail">{describeBinding(secret.hosts, secret.auth, secret.header)}</div>
       )}
       <div className="jp-polartep-secrets-detail">
         {secret.last_used ? `last used ${new Date(secret.last_used).toLocaleString()}` : 'not used yet'}
