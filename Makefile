@@ -7,7 +7,7 @@ PORT ?= 8888
 WORKSPACE ?= workspace
 STAMP := $(VENV)/.polartep-installed
 
-.PHONY: install lab test test-python test-server test-browser test-frontend lint system-deps demo clean
+.PHONY: install test-deps lab test test-python test-server test-browser test-frontend lint system-deps demo clean
 
 ## install: create .venv, install the package with its test extras (builds the labextension)
 install: $(STAMP)
@@ -16,8 +16,8 @@ $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e ".[test]"
-	$(BIN)/jupyter labextension develop --overwrite . >/dev/null
-	$(BIN)/jupyter server extension enable --sys-prefix polartep_lab >/dev/null
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter labextension develop --overwrite . >/dev/null
+	PATH=$(CURDIR)/$(BIN):$$PATH $(BIN)/jupyter server extension enable --sys-prefix polartep_lab >/dev/null
 	touch $(STAMP)
 
 ## demo: prepare the demo workspace folder (idempotent)
@@ -35,8 +35,14 @@ lab: install demo
 system-deps:
 	bash scripts/system-deps.sh
 
+## test-deps: npm packages of the test harness (configurable-http-proxy for the real-hub test)
+test-deps: tests/browser/hub/node_modules/.package-lock.json
+
+tests/browser/hub/node_modules/.package-lock.json: tests/browser/hub/package-lock.json
+	npm ci --prefix tests/browser/hub --no-audit --no-fund >/dev/null
+
 ## test: every test — lint, typecheck, frontend unit, Python unit+server+integration, browser
-test: install system-deps
+test: install system-deps test-deps
 	bash scripts/test.sh
 
 lint: install

@@ -8,12 +8,14 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, List, Type, Unicode, default
+from traitlets import Bool, Dict, Float, List, Type, Unicode, default
 
 from ._version import __version__
 from .core import features as registry
+from .core.access import FeatureAccess, validate_feature_names
 from .core.features import FeatureContext
 from .core.http import OutboundClient, OutboundPolicy
+from .core.identity import Identity
 from .core.paths import default_data_dir
 from .core.status import FeatureState, StatusHandler, Workspace
 
@@ -144,6 +146,16 @@ class PolarTEP(ExtensionApp):
 
     # ==== hub ==== multi-user: JupyterHub groups, feature sets
     # (traits of the hub feature go below this line)
+    feature_groups = Dict(
+        value_trait=List(Unicode()),
+        default_value={},
+        help="Under JupyterHub, features only for members of hub groups, e.g. "
+        "{'dashboard': ['publishers']}; a feature with no entry is for everyone.",
+    ).tag(config=True)
+
+    identity_cache_seconds = Float(
+        60.0, help="How long the user's hub groups are cached before the Hub API is asked again."
+    ).tag(config=True)
 
     # ---- end hub
 
@@ -165,9 +177,13 @@ class PolarTEP(ExtensionApp):
             OutboundPolicy(self.outbound_allowed_hosts, self.outbound_allow_link_local),
             credentials=self.credentials_for_host,
         )
+        identity = Identity(ttl=self.identity_cache_seconds)
+        access = FeatureAccess(self.feature_groups, identity)
+        discovered = registry.discover()
+        validate_feature_names([f.name for f in discovered], self.disabled_features, self.feature_groups)
         services: dict[str, Any] = {}
         states: list[FeatureState] = []
-        for feature in registry.discover():
+        for feature in discovered:
             if feature.name in self.disabled_features:
                 states.append(FeatureState(feature, False, "disabled by configuration"))
                 continue
@@ -183,6 +199,7 @@ class PolarTEP(ExtensionApp):
                 services=services,
                 log=logging.getLogger(f"polartep.{feature.name}"),
                 base_url=self.serverapp.base_url,
+                identity=identity,
             )
             try:
                 services[feature.name] = feature.build(ctx)
@@ -194,9 +211,32 @@ class PolarTEP(ExtensionApp):
         self.states = states
         self.settings.update(
             polartep_services=services,
-            polartep_workspace=Workspace(states, str(data_dir), str(root_dir)),
+            polartep_workspace=Workspace(states, str(data_dir), str(root_dir), access),
             polartep_http=http,
+            polartep_identity=identity,
+            polartep_access=access,
         )
+        self._install_page_config_hook(states, access)
+
+    def _install_page_config_hook(self, states: list[FeatureState], access: FeatureAccess) -> None:
+        """Features that are off for this user have no panel: their plugins are disabled in the page."""
+        previous = self.serverapp.web_app.settings.get("page_config_hook")
+
+        def hook(handler: Any, page_config: dict[str, Any]) -> dict[str, Any]:
+            if previous is not None:
+                page_config = previous(handler, page_config)
+            off = [
+                f"polartep-lab:{s.feature.name}"
+                for s in states
+                if not s.enabled or not access.allowed(s.feature.name)
+            ]
+            disabled = page_config.get("disabledExtensions", [])
+            if isinstance(disabled, dict):
+                disabled = [name for name, value in disabled.items() if value]
+            page_config["disabledExtensions"] = sorted(set(disabled) | set(off))
+            return page_config
+
+        self.settings["page_config_hook"] = hook
 
     def initialize_handlers(self) -> None:
         # ExtensionApp prefixes every pattern with the server's base_url

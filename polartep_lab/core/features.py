@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .http import OutboundClient
+from .identity import Identity
 
 _PARAM = re.compile(r"\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::(?P<kind>path))?\}")
 
@@ -76,6 +77,8 @@ class FeatureContext:
     services: dict[str, Any]
     log: logging.Logger
     base_url: str = "/"
+    #: who uses the server (hub user + groups, or the OS user): records with an author use it
+    identity: Identity = field(default_factory=Identity)
 
 
 def _default_backend(service: Any) -> Backend:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any, ClassVar
 
 from jupyter_server.base.handlers import APIHandler
 from pydantic import BaseModel, ValidationError
+from tornado import web
 
 from .errors import Invalid, PolarTEPError
 
@@ -30,6 +32,19 @@ class PolarTEPHandler(APIHandler):
     feature: ClassVar[str] = ""
     #: routes a feature explicitly publishes without authentication (tests enumerate them)
     public: ClassVar[bool] = False
+
+    async def prepare(self) -> None:  # type: ignore[override]
+        await super().prepare()
+        # a feature that is off for this (authenticated) user has no routes: 404, not 403
+        access = self.settings.get("polartep_access")
+        if self.feature and self.current_user and access is not None and self.feature in self._gated():
+            allowed = await asyncio.to_thread(access.allowed, self.feature)
+            if not allowed:
+                raise web.HTTPError(404)
+
+    def _gated(self) -> set[str]:
+        access = self.settings["polartep_access"]
+        return {name for name, groups in access.feature_groups.items() if groups}
 
     @property
     def auth_resource(self) -> str:  # used by @authorized

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import getpass
 import inspect
 from dataclasses import dataclass
 from typing import Any
@@ -12,8 +11,10 @@ from jupyter_server.auth.decorator import authorized
 from tornado import web
 
 from .._version import __version__
+from .access import FeatureAccess
 from .features import Feature, Health
 from .handlers import PolarTEPHandler
+from .identity import Identity
 
 
 @dataclass
@@ -27,16 +28,21 @@ class FeatureState:
 class Workspace:
     """What the status route reports: the registry's features and whether each is on."""
 
-    def __init__(self, states: list[FeatureState], data_dir: str, root_dir: str) -> None:
+    def __init__(
+        self, states: list[FeatureState], data_dir: str, root_dir: str, access: FeatureAccess | None = None
+    ) -> None:
         self.states = states
         self.data_dir = data_dir
         self.root_dir = root_dir
+        self.access = access or FeatureAccess({}, Identity())
 
     async def describe(self) -> dict[str, Any]:
+        user = await asyncio.to_thread(self.access.identity.current)
         features = await asyncio.gather(*(self._describe(s) for s in self.states))
         return {
             "version": __version__,
-            "user": getpass.getuser(),
+            "user": user.name,
+            "identity": user.to_json(),
             "data_dir": self.data_dir,
             "root_dir": self.root_dir,
             "features": list(features),
@@ -44,14 +50,18 @@ class Workspace:
 
     async def _describe(self, state: FeatureState) -> dict[str, Any]:
         f = state.feature
+        enabled, reason = state.enabled, state.reason
+        if enabled:
+            decision = self.access.decide(f.name)
+            enabled, reason = decision.enabled, decision.reason
         out: dict[str, Any] = {
             "name": f.name,
             "title": f.title,
             "description": f.description,
-            "enabled": state.enabled,
-            "reason": state.reason,
+            "enabled": enabled,
+            "reason": reason,
         }
-        if not state.enabled:
+        if not enabled:
             return out
         backend = f.backend(state.service)
         health = await _health(f, state.service)

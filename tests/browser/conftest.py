@@ -16,8 +16,13 @@ import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
+from playwright.sync_api import expect
+
+# a loaded 2-core machine: give the UI time, never rely on speed
+expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("POLARTEP_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -135,6 +140,17 @@ def page(browser: object, lab: Lab, request: pytest.FixtureRequest) -> Iterator[
     context.close()
 
 
+def open_side_panel(page: Any, widget_id: str) -> Any:
+    """Show a side panel (a click on an already-open panel's tab would collapse it)."""
+    tab = page.locator(f"li.lm-TabBar-tab[data-id='{widget_id}']")
+    tab.wait_for(state="visible")
+    if "lm-mod-current" not in (tab.get_attribute("class") or ""):
+        tab.click()
+    panel = page.locator(f"#{widget_id}")
+    panel.wait_for(state="visible")
+    return panel
+
+
 class JupyterLabPage:
     """Selectors for JupyterLab 4 (helper in the style of jupyter-scheduler's SchedulerHelper)."""
 
@@ -148,10 +164,7 @@ class JupyterLabPage:
         self.page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=60_000)  # type: ignore[attr-defined]
 
     def open_side_panel(self, widget_id: str) -> object:
-        self.page.click(f"li.lm-TabBar-tab[data-id='{widget_id}']")  # type: ignore[attr-defined]
-        panel = self.page.locator(f"#{widget_id}")  # type: ignore[attr-defined]
-        panel.wait_for(state="visible")
-        return panel
+        return open_side_panel(self.page, widget_id)
 
     def main_tab(self, title: str) -> object:
         return self.page.locator("#jp-main-dock-panel .lm-TabBar-tab", has_text=title)  # type: ignore[attr-defined]

@@ -50,8 +50,9 @@ function HomeView(props: { model: HomeModel; commands: CommandRegistry }): JSX.E
   const { model, commands } = props;
   useModel(model, commands);
   const status = model.status;
-  const features = status ? status.features.filter(f => !LISTED_BELOW.has(f.name)) : [];
+  const features = status ? status.features.filter(f => f.enabled && !LISTED_BELOW.has(f.name)) : [];
   const counts = summarize(status ? status.features : []);
+  const isOn = (name: string) => !!status && status.features.some(f => f.name === name && f.enabled);
   return (
     <div className="jp-polartep-home">
       <section aria-label="Workspace status">
@@ -83,6 +84,7 @@ function HomeView(props: { model: HomeModel; commands: CommandRegistry }): JSX.E
           ))}
         </ul>
       </section>
+      {isOn('examples') && (
       <section aria-label="Examples">
         <h3>Examples</h3>
         <ul className="jp-polartep-list">
@@ -99,6 +101,8 @@ function HomeView(props: { model: HomeModel; commands: CommandRegistry }): JSX.E
           ))}
         </ul>
       </section>
+      )}
+      {isOn('docs') && (
       <section aria-label="Documentation">
         <h3>Documentation</h3>
         <ul className="jp-polartep-list">
@@ -114,6 +118,7 @@ function HomeView(props: { model: HomeModel; commands: CommandRegistry }): JSX.E
           ))}
         </ul>
       </section>
+      )}
     </div>
   );
 }
