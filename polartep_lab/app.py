@@ -8,7 +8,7 @@ from typing import Any
 
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.utils import url_path_join
-from traitlets import Bool, Dict, Enum, Float, Int, List, Unicode, default
+from traitlets import Bool, Dict, Enum, Float, Int, List, Type, Unicode, default
 
 from ._version import __version__
 from .core import features as registry
@@ -110,6 +110,53 @@ class PolarTEP(ExtensionApp):
 
     # ==== secrets ==== secrets: encrypted store, platform mount dir, injection
     # (traits of the secrets feature go below this line)
+    secrets_store_class = Type(
+        default_value="polartep_lab.secrets.store.EncryptedFileStore",
+        klass="polartep_lab.secrets.store.SecretStore",
+        help="Where workspace secrets are kept. Default: one Fernet-encrypted file (mode 0600) in "
+        "<data_dir>/secrets, its key from $POLARTEP_SECRETS_KEY or secrets_key_file.",
+    ).tag(config=True)
+
+    secrets_kubernetes = Dict(
+        default_value={},
+        help="For secrets_store_class = 'polartep_lab.secrets.kubernetes.KubernetesSecretStore': "
+        "{api_url, namespace, secret_name, token_file, ca_file, insecure}; defaults are the pod's "
+        "in-cluster API and service account, secret 'polartep-workspace-secrets'.",
+    ).tag(config=True)
+
+    secrets_key_file = Unicode(
+        "",
+        help="Key file of the encrypted secrets store (created 0600 on first start). Default: "
+        "$POLARTEP_SECRETS_KEY_FILE, else <jupyter data dir>/polartep-secrets.key. Keep it outside "
+        "the notebook folder; $POLARTEP_SECRETS_KEY (a Fernet key) takes precedence.",
+    ).tag(config=True)
+
+    secrets_mount_dir = Unicode(
+        "",
+        help="A directory of read-only secrets mounted by the platform, one file per secret "
+        "(as a Kubernetes Secret volume mounts them). Empty: none.",
+    ).tag(config=True)
+
+    secrets_mount_inject = Bool(
+        True, help="Inject the platform-mounted secrets into kernels and jobs as environment variables."
+    ).tag(config=True)
+
+    secrets_mount_hosts = Dict(
+        value_trait=List(Unicode()),
+        default_value={},
+        help="Host bindings of platform secrets, {NAME: ['stac.example.org', '*.example.org']}: the "
+        "outbound client sends them as `Authorization: Bearer <value>` to those hosts.",
+    ).tag(config=True)
+
+    secrets_inject_kernels = Bool(
+        True,
+        help="Make the `polartep-secrets` kernel provisioner the default, so every kernel gets the "
+        "secrets marked inject as environment variables.",
+    ).tag(config=True)
+
+    secrets_mask_notebooks = Bool(
+        True, help="Replace secret values found in notebook outputs by *** when a notebook is saved."
+    ).tag(config=True)
 
     # ---- end secrets
 

@@ -41,6 +41,8 @@ def tiles(line: str) -> dict[str, str]:
 
 
 def register(ipython: Any) -> None:
+    from .secrets.kernel import secret_magic
+
     ipython.register_magic_function(polartep, "line", "polartep")
     from .workflows.magic import workflow
 
@@ -52,3 +54,4 @@ def register(ipython: Any) -> None:
     from .jobs.magic import job
 
     ipython.register_magic_function(job, "line", "job")
+    ipython.register_magic_function(secret_magic, "line", "secret")

@@ -21,5 +21,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   workflowsPlugin,
   jobsPlugin
 ];
+import { secretsPlugin } from './secrets/plugin';
+
+const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, secretsPlugin];
 
 export default plugins;
