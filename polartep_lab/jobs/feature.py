@@ -43,6 +43,7 @@ def build(ctx: FeatureContext) -> JobService:
         env_provider=_injected_env(ctx),
         kernel_resolver=_kernel_resolver(ctx),
         log=ctx.log,
+        identity=ctx.identity,
     )
 
 

@@ -41,7 +41,7 @@ class JobsHandler(_JobsHandler):
         statuses = [s for value in self.get_arguments("status") for s in value.split(",") if s]
         if statuses:
             raw["status"] = statuses
-        for name in ("tag", "kind", "limit", "offset"):
+        for name in ("tag", "kind", "author", "limit", "offset"):
             value = self.get_argument(name, None)
             if value is not None:
                 raw[name] = value

@@ -78,6 +78,7 @@ class DescribeJob(BaseModel):
     progress: Progress
     rerun_of: str | None = None
     process_id: str | None = None
+    author: str = Field(default="", description="who submitted it: the JupyterHub user, else the OS user")
     available_outputs: list[str] = Field(default_factory=list)
 
     @classmethod
@@ -97,6 +98,7 @@ class DescribeJob(BaseModel):
             progress=Progress(cells_done=rec["cells_done"], cells_total=rec["cells_total"]),
             rerun_of=rec.get("rerun_of"),
             process_id=rec.get("process_id"),
+            author=rec.get("author") or "",
             available_outputs=available,
         )
 
@@ -107,6 +109,7 @@ class ListJobsQuery(BaseModel):
     status: list[Status] = Field(default_factory=list)
     tag: str | None = None
     kind: str | None = None
+    author: str | None = None
     limit: int = Field(default=50, ge=1, le=500)
     offset: int = Field(default=0, ge=0)
 

@@ -24,6 +24,7 @@ from typing import Any
 import psutil
 
 from ..core.errors import Conflict, Invalid, NotFound
+from ..core.identity import Identity
 from ..core.paths import atomic_write, resolve_within, unique_path
 from . import proctree
 from .models import FINISHED, CreateJob, DescribeJob, ListJobsQuery, ListJobsResponse, Status
@@ -55,6 +56,7 @@ class JobService:
         kernel_resolver: KernelResolver | None = None,
         log: logging.Logger | None = None,
         start: bool = True,
+        identity: Identity | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root_dir = Path(root_dir).resolve()
@@ -63,6 +65,9 @@ class JobService:
         self.env_provider = env_provider
         self.kernel_resolver = kernel_resolver
         self.log = log or logging.getLogger("polartep.jobs")
+        #: who submits: the hub user under JupyterHub, else the OS user (``self.identity`` is the
+        #: dispatcher's process identity, a different thing)
+        self.users = identity or Identity()
         self.store = JobStore(self.data_dir / "jobs.sqlite")
         self.jobs_dir = self.data_dir / "jobs"
         self.jobs_dir.mkdir(parents=True, exist_ok=True)
@@ -128,6 +133,10 @@ class JobService:
         self._create(record, text.encode("utf-8"))
         return self.get(record["id"])
 
+    def author(self) -> str:
+        """The name of the user submitting now (a rerun is authored by whoever reruns it)."""
+        return self.users.current().name
+
     def _record(self, request: CreateJob, kernel: str, cwd: str, **extra: Any) -> dict[str, Any]:
         return {
             "id": uuid.uuid4().hex,
@@ -142,6 +151,7 @@ class JobService:
             "outputs": list(dict.fromkeys(request.outputs or ["ipynb"])),
             "status": Status.queued.value,
             "created": time.time(),
+            "author": self.author(),
             **extra,
         }
 
@@ -183,7 +193,13 @@ class JobService:
     def list(self, query: ListJobsQuery | None = None, process_id: str | None = None) -> ListJobsResponse:
         q = query or ListJobsQuery()
         rows, total = self.store.list(
-            [s.value for s in q.status], q.tag, q.kind, process_id=process_id, limit=q.limit, offset=q.offset
+            [s.value for s in q.status],
+            q.tag,
+            q.kind,
+            process_id=process_id,
+            author=q.author,
+            limit=q.limit,
+            offset=q.offset,
         )
         return ListJobsResponse(
             jobs=[self._describe(r) for r in rows], total=total, limit=q.limit, offset=q.offset

@@ -40,7 +40,8 @@ CREATE TABLE IF NOT EXISTS jobs (
     kernel_pid INTEGER,
     dispatcher TEXT,
     rerun_of TEXT,
-    process_id TEXT
+    process_id TEXT,
+    author TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
 CREATE TABLE IF NOT EXISTS processes (
@@ -54,6 +55,8 @@ CREATE TABLE IF NOT EXISTS processes (
 
 JSON_COLUMNS = ("parameters", "tags", "outputs", "error")
 FINISHED = ("succeeded", "failed", "cancelled", "timed_out")
+#: columns added after the first release: (name, declaration), added to older databases on open
+MIGRATIONS = (("author", "TEXT NOT NULL DEFAULT ''"),)
 
 
 def _row(row: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -75,6 +78,19 @@ class JobStore:
         with self.connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(SCHEMA)
+            self._migrate(db)
+
+    @staticmethod
+    def _migrate(db: sqlite3.Connection) -> None:
+        """Add the columns an older ``jobs.sqlite`` lacks (their defaults fill the old rows)."""
+        have = {row["name"] for row in db.execute("PRAGMA table_info(jobs)").fetchall()}
+        for name, declaration in MIGRATIONS:
+            if name not in have:
+                try:
+                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
+                except sqlite3.OperationalError as exc:  # another process added it meanwhile
+                    if "duplicate column" not in str(exc):
+                        raise
 
     @contextmanager
     def connect(self) -> Iterator[sqlite3.Connection]:
@@ -132,6 +148,7 @@ class JobStore:
         tag: str | None = None,
         kind: str | None = None,
         process_id: str | None = None,
+        author: str | None = None,
         limit: int = 50,
         offset: int = 0,
     ) -> tuple[list[dict[str, Any]], int]:
@@ -148,6 +165,9 @@ class JobStore:
         if process_id:
             where.append("process_id = ?")
             params.append(process_id)
+        if author:
+            where.append("author = ?")
+            params.append(author)
         clause = " AND ".join(where)
         with self.connect() as db:
             total = db.execute(f"SELECT COUNT(*) FROM jobs WHERE {clause}", params).fetchone()[0]

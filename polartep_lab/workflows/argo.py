@@ -16,6 +16,7 @@ import httpx
 
 from ..core.errors import Conflict, Forbidden, Invalid, NotFound, Upstream
 from ..core.http import OutboundClient
+from .service import AUTHOR_LABEL, label_value
 
 
 def pod_name(workflow: str, node: dict[str, Any]) -> str:
@@ -147,12 +148,17 @@ class ArgoBackend:
         path = f"/api/v1/workflow-templates/{quote(self.namespace, safe='')}"
         return list(self._json("GET", path).get("items") or [])
 
-    def submit_template(self, name: str, parameters: dict[str, str] | None = None) -> dict[str, Any]:
+    def submit_template(
+        self, name: str, parameters: dict[str, str] | None = None, author: str | None = None
+    ) -> dict[str, Any]:
+        options: dict[str, Any] = {"parameters": [f"{k}={v}" for k, v in (parameters or {}).items()]}
+        if author is not None:  # Argo's submit options take labels as "key=value,..."
+            options["labels"] = f"{AUTHOR_LABEL}={label_value(author)}"
         body = {
             "namespace": self.namespace,
             "resourceKind": "WorkflowTemplate",
             "resourceName": name,
-            "submitOptions": {"parameters": [f"{k}={v}" for k, v in (parameters or {}).items()]},
+            "submitOptions": options,
         }
         return self._json("POST", self._wf("submit"), body)  # type: ignore[no-any-return]
 

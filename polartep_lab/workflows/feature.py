@@ -59,7 +59,7 @@ def build(ctx: FeatureContext) -> WorkflowService:
     choice = app.workflows_backend
     if app.backend_choice("workflows", "") == "real":
         choice = "argo"
-    return WorkflowService(backends, choice, ctx.root_dir)
+    return WorkflowService(backends, choice, ctx.root_dir, identity=ctx.identity)
 
 
 def backend(service: WorkflowService) -> Backend:

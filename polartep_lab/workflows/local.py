@@ -14,6 +14,7 @@ from typing import Any
 from ..core.errors import Conflict, Invalid, NotFound
 from .executor import Run, now
 from .pods import PodSettings
+from .service import set_author
 from .store import RunStore, check_name
 
 INTERRUPTED = "interrupted: the Jupyter server stopped while this run was in progress"
@@ -189,7 +190,8 @@ class LocalBackend:
         self._start(workflow, reuse)
         return workflow
 
-    def resubmit(self, name: str) -> dict[str, Any]:
+    def resubmit(self, name: str, author: str | None = None) -> dict[str, Any]:
+        """A new run of ``name``'s manifest; ``author`` (when given) replaces the original one."""
         old = self.store.load(name)
         manifest = {k: v for k, v in old.items() if k != "status"}
         labels = {k: v for k, v in (old["metadata"].get("labels") or {}).items() if "argoproj.io" not in k}
@@ -198,6 +200,8 @@ class LocalBackend:
             "labels": {**labels, "workflows.argoproj.io/resubmitted-from-workflow": name},
             **({"annotations": old["metadata"]["annotations"]} if old["metadata"].get("annotations") else {}),
         }
+        if author is not None:
+            set_author(manifest, author)
         return self.submit(manifest)
 
     def delete(self, name: str) -> None:

@@ -62,6 +62,7 @@ class DescribeRun(BaseModel):
     finishedAt: str | None = None
     entrypoint: str | None = None
     source: str = ""
+    author: str = ""
 
 
 class ListRunsQuery(BaseModel):

@@ -8,15 +8,41 @@ The API the REST face, the ``%%workflow`` magic, the Python API and the jobs fea
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any, Protocol
 
 from ..core.errors import Invalid, NotFound
+from ..core.identity import Identity
 from ..core.paths import atomic_write, resolve_within
 from . import manifest as mf
 
 SKIP_DIRS = {"node_modules", "__pycache__", ".git", ".venv", "venv", ".ipynb_checkpoints", "site-packages"}
 MAX_FILES = 500
+#: who submitted a run: a label (sanitized, to select by) and an annotation (the exact name)
+AUTHOR_LABEL = "polartep.eox.at/author"
+_LABEL_INVALID = re.compile(r"[^A-Za-z0-9_.-]+")
+
+
+def label_value(text: str) -> str:
+    """``text`` as a valid Kubernetes label value: ``[A-Za-z0-9_.-]``, at most 63 characters,
+    starting and ending alphanumeric (``alice@eox.at`` -> ``alice_eox.at``); may be empty."""
+    value = _LABEL_INVALID.sub("_", text)[:63]
+    return re.sub(r"^[^A-Za-z0-9]+|[^A-Za-z0-9]+$", "", value)
+
+
+def author_of(workflow: dict[str, Any]) -> str:
+    meta = workflow.get("metadata") or {}
+    exact = (meta.get("annotations") or {}).get(AUTHOR_LABEL)
+    return str(exact or (meta.get("labels") or {}).get(AUTHOR_LABEL) or "")
+
+
+def set_author(manifest: dict[str, Any], name: str) -> dict[str, Any]:
+    """Stamp ``name`` into the manifest's metadata (label + annotation), in Argo's own shape."""
+    meta = manifest.setdefault("metadata", {})
+    meta["labels"] = {**(meta.get("labels") or {}), AUTHOR_LABEL: label_value(name)}
+    meta["annotations"] = {**(meta.get("annotations") or {}), AUTHOR_LABEL: name}
+    return manifest
 
 
 class Backend(Protocol):
@@ -48,16 +74,28 @@ def summary(workflow: dict[str, Any], backend: str) -> dict[str, Any]:
         "finishedAt": status.get("finishedAt"),
         "entrypoint": spec.get("entrypoint"),
         "source": (meta.get("annotations") or {}).get("polartep.io/source", ""),
+        "author": author_of(workflow),
     }
 
 
 class WorkflowService:
-    def __init__(self, backends: dict[str, Backend], default_backend: str, root_dir: Path) -> None:
+    def __init__(
+        self,
+        backends: dict[str, Backend],
+        default_backend: str,
+        root_dir: Path,
+        identity: Identity | None = None,
+    ) -> None:
         if default_backend not in backends:
             raise Invalid(f"workflows backend {default_backend!r} is not configured", "no_backend")
         self.backends = backends
         self.default_backend = default_backend
         self.root_dir = root_dir
+        #: who submits runs: the hub user under JupyterHub, else the OS user
+        self.identity = identity or Identity()
+
+    def author(self) -> str:
+        return self.identity.current().name
 
     def backend(self, name: str | None = None) -> Backend:
         key = name or self.default_backend
@@ -103,7 +141,7 @@ class WorkflowService:
         if isinstance(source, str):
             meta = manifest.setdefault("metadata", {})
             meta.setdefault("annotations", {})["polartep.io/source"] = source
-        return manifest
+        return set_author(manifest, self.author())
 
     # ---- runs ----------------------------------------------------------------------------
     def submit(
@@ -145,7 +183,9 @@ class WorkflowService:
     def action(self, name: str, verb: str, backend: str | None = None) -> dict[str, Any]:
         if verb not in ("stop", "terminate", "retry", "resubmit"):
             raise Invalid(f"unknown action {verb!r}: stop, terminate, retry or resubmit", "bad_action")
-        target = self._find(name, backend)[1]
+        key, target = self._find(name, backend)
+        if verb == "resubmit" and key == "local":  # a new run, authored by whoever resubmits it
+            return target.resubmit(name, author=self.author())  # type: ignore[call-arg]
         return getattr(target, verb)(name)  # type: ignore[no-any-return]
 
     def delete(self, name: str, backend: str | None = None) -> None:
@@ -224,7 +264,8 @@ class WorkflowService:
         key = backend or self.default_backend
         if key == "argo":
             params = {k: str(v) for k, v in (parameters or {}).items()}
-            return self.backend("argo").submit_template(name, params)  # type: ignore[attr-defined,no-any-return]
+            argo = self.backend("argo")
+            return argo.submit_template(name, params, author=self.author())  # type: ignore[attr-defined,no-any-return]
         for info in self.templates("local"):
             if info["name"] == name:
                 return self.submit(info["path"], parameters, "local")

@@ -35,6 +35,8 @@ export namespace Jobs {
     finished: number | null;
     progress: { cells_done: number; cells_total: number };
     rerun_of: string | null;
+    /** who submitted (or reran) it: the JupyterHub user, else the OS user; '' for old jobs */
+    author?: string;
     available_outputs: string[];
   }
   export interface IList {
@@ -59,6 +61,7 @@ export namespace Jobs {
   export interface IListQuery {
     status?: Status[];
     tag?: string;
+    author?: string;
     limit?: number;
     offset?: number;
   }
@@ -72,6 +75,9 @@ export class JobsClient {
     }
     if (query.tag) {
       params.set('tag', query.tag);
+    }
+    if (query.author) {
+      params.set('author', query.author);
     }
     params.set('limit', String(query.limit ?? 50));
     params.set('offset', String(query.offset ?? 0));

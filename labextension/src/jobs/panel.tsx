@@ -57,7 +57,8 @@ function JobRow(props: { job: Jobs.IJob; model: JobsModel; actions: IJobActions 
         {job.status === 'running' && cells_total > 0 && (
           <progress max={cells_total} value={cells_done} aria-label="progress" />
         )}{' '}
-        {elapsed(job)} {job.tags.length > 0 && `· ${job.tags.join(', ')}`}
+        {elapsed(job)} {job.author && <span className="jp-polartep-jobs-author">· by {job.author} </span>}
+        {job.tags.length > 0 && `· ${job.tags.join(', ')}`}
       </div>
       {job.message && job.status !== 'succeeded' && <div className="jp-polartep-jobs-message">{job.message}</div>}
       <div className="jp-polartep-jobs-actions">
