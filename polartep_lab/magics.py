@@ -41,17 +41,15 @@ def tiles(line: str) -> dict[str, str]:
 
 
 def register(ipython: Any) -> None:
+    """Register every workspace magic (feature modules are imported only now, in the kernel)."""
+    from .jobs.magic import job
     from .secrets.kernel import secret_magic
-
-    ipython.register_magic_function(polartep, "line", "polartep")
+    from .stac.magics import register as register_stac
     from .workflows.magic import workflow
 
-    ipython.register_magic_function(workflow, "cell", "workflow")
+    ipython.register_magic_function(polartep, "line", "polartep")
     ipython.register_magic_function(tiles, "line", "tiles")
-    from .stac.magics import register as register_stac
-
-    register_stac(ipython)
-    from .jobs.magic import job
-
+    ipython.register_magic_function(workflow, "cell", "workflow")
     ipython.register_magic_function(job, "line", "job")
     ipython.register_magic_function(secret_magic, "line", "secret")
+    register_stac(ipython)

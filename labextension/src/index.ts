@@ -6,6 +6,7 @@ import { examplesPlugin } from './examples/plugin';
 import { filesPlugin } from './files/plugin';
 import { homePlugin } from './home/plugin';
 import { jobsPlugin } from './jobs/plugin';
+import { secretsPlugin } from './secrets/plugin';
 import { stacPlugin } from './stac/plugin';
 import { tilesPlugin } from './tiles/plugin';
 import { workflowsPlugin } from './workflows/plugin';
@@ -19,10 +20,8 @@ const plugins: JupyterFrontEndPlugin<any>[] = [
   filesPlugin,
   environmentsPlugin,
   workflowsPlugin,
-  jobsPlugin
+  jobsPlugin,
+  secretsPlugin
 ];
-import { secretsPlugin } from './secrets/plugin';
-
-const plugins: JupyterFrontEndPlugin<any>[] = [homePlugin, examplesPlugin, docsPlugin, secretsPlugin];
 
 export default plugins;
