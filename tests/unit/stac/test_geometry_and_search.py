@@ -147,6 +147,8 @@ def test_writes_survive_kill_9(tmp_path: Path) -> None:
     ids = {f["id"] for f in result["features"]}
     assert {f"i{n}" for n in range(20)} <= ids
     assert json.loads(json.dumps(result))["type"] == "FeatureCollection"
+
+
 def test_rfc7946_pole_cap_with_a_full_parallel_edge_is_kept() -> None:
     # Given the RFC 7946 way to write a cap around the North Pole (an edge from -180 to +180)
     cap = {"type": "Polygon", "coordinates": [[[-180, 80], [180, 80], [180, 90], [-180, 90], [-180, 80]]]}
