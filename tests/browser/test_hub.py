@@ -1,14 +1,16 @@
 """A real JupyterHub: two users in different groups see exactly their features.
 
 Feature matrix of this test (c.PolarTEP.feature_groups): docs -> group "publishers" (alice);
-examples -> everyone. Alice sees the user guide; Bob has no docs panel, no docs command, and the
-docs routes answer 404 for him. A hub API token works from a script.
+jobs -> group "analysts" (bob); every other feature -> everyone. Alice sees the user guide but has
+no jobs; Bob has jobs but no docs panel, no docs command, and the docs routes answer 404 for him.
+A hub API token runs a headless job from a script.
 """
 
 from __future__ import annotations
 
 import json
 import secrets
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -23,7 +25,7 @@ from .hub.harness import Hub, start_hub
 
 pytestmark = [pytest.mark.browser, pytest.mark.integration]
 
-FEATURE_GROUPS = {"docs": ["publishers"]}
+FEATURE_GROUPS = {"docs": ["publishers"], "jobs": ["analysts"]}
 GROUPS = {"publishers": ["alice"], "analysts": ["bob"]}
 
 
@@ -81,6 +83,8 @@ def test_each_user_sees_exactly_their_features(browser: Any, hub: Hub, tmp_path:
         # and the routes answer 404 (not 403) for the others
         base = f"{hub.url}user/{user}/polartep/api"
         assert page.request.get(f"{base}/docs").status == (200 if sees_docs else 404)
+        assert page.request.get(f"{base}/jobs").status == (404 if sees_docs else 200)
+        expect(page.locator("li.lm-TabBar-tab[data-id='polartep-jobs']")).to_have_count(0 if sees_docs else 1)
         assert page.request.get(f"{base}/examples").status == 200
         status = page.request.get(f"{base}/status").json()
         docs = next(f for f in status["features"] if f["name"] == "docs")
@@ -97,16 +101,56 @@ def test_each_user_sees_exactly_their_features(browser: Any, hub: Hub, tmp_path:
         page.context.close()
 
 
+def _call(url: str, token: str, method: str = "GET", body: Any = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Authorization": f"token {token}", "Content-Type": "application/json"}
+    request = urllib.request.Request(url, data=data, method=method, headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as response:
+        text = response.read()
+        return json.loads(text) if text else None
+
+
 def test_api_token_from_a_script(hub: Hub) -> None:
     # Given a hub API token of bob's (as a script on the platform would hold)
     token = hub.user_token("bob")
-    url = f"{hub.url}user/bob/polartep/api/status"
+    server = f"{hub.url}user/bob/"
+    url = f"{server}polartep/api/status"
     # When a script calls the workspace API with it
-    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
-    with urllib.request.urlopen(request, timeout=60) as response:
-        body = json.loads(response.read())
-    # Then it answers as bob; without the token it is refused
+    body = _call(url, token)
+    # Then it answers as bob
     assert body["identity"]["name"] == "bob"
+    # and it runs a headless job: upload a notebook, submit it with a parameter, wait for the result
+    notebook = {
+        "cells": [
+            {"cell_type": "code", "metadata": {"tags": ["parameters"]}, "source": "n = 1", "outputs": [],
+             "execution_count": None},
+            {"cell_type": "code", "metadata": {}, "source": "print('sea ice cells:', n * 2)", "outputs": [],
+             "execution_count": None},
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }  # fmt: skip
+    _call(f"{server}api/contents/count.ipynb", token, "PUT", {"type": "notebook", "content": notebook})
+    job = _call(
+        f"{server}polartep/api/jobs", token, "POST", {"notebook": "count.ipynb", "parameters": {"n": 21}}
+    )
+    for _ in range(240):
+        job = _call(f"{server}polartep/api/jobs/{job['id']}", token)
+        if job["status"] not in ("queued", "running"):
+            break
+        time.sleep(0.5)
+    assert job["status"] == "succeeded", job
+    assert job["author"] == "bob"
+    log = urllib.request.urlopen(
+        urllib.request.Request(
+            f"{server}polartep/api/jobs/{job['id']}/outputs/ipynb",
+            headers={"Authorization": f"token {token}"},
+        ),
+        timeout=60,
+    ).read()
+    assert b"sea ice cells: 42" in log
+    # Without the token it is refused
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(
             urllib.request.Request(url, headers={"Accept": "application/json"}), timeout=60
