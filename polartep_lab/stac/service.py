@@ -19,7 +19,7 @@ from .geometry import footprint, geometry_bbox, rfc7946
 from .remote import RemoteCatalog
 from .search import SearchRequest, apply_fields, parse_search
 from .store import CatalogStore, SearchPage, item_times
-from .validation import StacInvalid, errors_of
+from .validation import StacInvalid, errors_of, plain_json
 
 STAC_VERSION = "1.1.0"
 CONFORMANCE = [
@@ -168,6 +168,7 @@ class StacService:
         return self._collection_links(self._collection(collection_id), self._root(root_url))
 
     def _valid_collection(self, collection: Any) -> dict[str, Any]:
+        collection = plain_json(collection, "collection")
         errors = errors_of(collection, "collection")
         if errors:
             raise StacInvalid("collection", errors)
@@ -213,6 +214,7 @@ class StacService:
 
     def _valid_item(self, collection_id: str, item: Any, index: int | None = None) -> dict[str, Any]:
         where = "" if index is None else f"features/{index}/"
+        item = plain_json(item, "item")
         candidate = item
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             # validate the item as it will be served: in its collection, with our links

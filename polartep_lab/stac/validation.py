@@ -71,6 +71,15 @@ def _message(error: ValidationError) -> str:
     return message
 
 
+def plain_json(obj: Any, kind: str) -> Any:
+    """`obj` as plain JSON data (tuples become lists, as when it arrives over HTTP); a value JSON
+    cannot hold is a validation error, not a crash."""
+    try:
+        return json.loads(json.dumps(obj, allow_nan=False))
+    except (TypeError, ValueError) as exc:
+        raise StacInvalid(kind, [f"(root): not plain JSON data ({exc})"]) from exc
+
+
 def errors_of(obj: Any, kind: str) -> list[str]:
     """Readable schema errors of a STAC `kind` ('item', 'collection', 'catalog'); [] if valid."""
     if not isinstance(obj, dict):

@@ -71,6 +71,12 @@ def test_upload_inspect_and_convert(jlab: JupyterLabPage, tmp_path: Path) -> Non
     expect(listing.get_by_role("option", name="arctic-cog.tif")).to_be_visible()
     listing.get_by_role("option", name="arctic-cog.tif").click()
     expect(meta).to_contain_text("valid COG")
+    # When the COG is registered as a STAC item in a new collection
+    panel.get_by_role("button", name="Register as STAC item").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator("input").fill("arctic-uploads")
+    dialog.locator(".jp-mod-accept").click()
+    expect(page.locator(".Toastify")).to_contain_text("registered in arctic-uploads")
 
     # When a file is deleted with the Delete key, it asks, then moves it to the trash
     listing.get_by_role("option", name="arctic (1).tif").click()
@@ -93,3 +99,10 @@ def test_upload_inspect_and_convert(jlab: JupyterLabPage, tmp_path: Path) -> Non
     form.get_by_label("Endpoint URL").fill("http://169.254.169.254")
     form.get_by_role("button", name="Add bucket").click()
     expect(form.get_by_role("alert")).to_contain_text("metadata")
+
+    # And the registered item is found in the STAC browser panel
+    stac = jlab.open_side_panel("polartep-stac")
+    stac.get_by_role("button", name="arctic-uploads").click()
+    stac.get_by_role("button", name="Search", exact=True).click()
+    expect(stac.get_by_test_id("stac-matched")).to_contain_text("1 matched")
+    expect(stac.get_by_role("region", name="Results")).to_contain_text("arctic-cog")

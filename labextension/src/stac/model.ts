@@ -93,6 +93,17 @@ export class StacBrowserModel {
     });
   }
 
+  /** Re-list the collections when the user is looking at that list (e.g. the panel is shown
+   * again after a file was registered); a collection, search or item being viewed is kept. */
+  async reloadCollectionsIfListing(): Promise<void> {
+    if (this._collection !== null || !this._loadedOnce) {
+      return;
+    }
+    await this._run(async () => {
+      this._collections = await this.client.collections(this._catalog);
+    });
+  }
+
   selectCollection(collection: Stac.ICollection | null): void {
     this._collection = collection;
     this._results = null;

@@ -34,7 +34,10 @@ class StacPanel extends SidePanel {
   }
   protected onBeforeShow(msg: Message): void {
     super.onBeforeShow(msg);
-    void this.model.refreshNow().catch(() => undefined);
+    void this.model
+      .refreshNow()
+      .then(() => this.model.reloadCollectionsIfListing())
+      .catch(() => undefined);
   }
 }
 

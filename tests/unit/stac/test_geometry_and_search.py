@@ -156,3 +156,14 @@ def test_rfc7946_pole_cap_with_a_full_parallel_edge_is_kept() -> None:
     shape_ = footprint(cap)
     assert shape_.bounds == (-180.0, 80.0, 180.0, 90.0)
     assert abs(shape_.area - 3600.0) < 1e-6
+
+
+def test_python_tuples_from_libraries_validate_like_json(tmp_path: Path) -> None:
+    # Given an item built by a library that uses tuples for coordinates (shapely.mapping, rio-stac)
+    from polartep_lab.stac.validation import plain_json
+
+    item = {"geometry": {"type": "Point", "coordinates": (10.0, 80.0)}}
+    # Then it is validated as the JSON it stands for
+    assert plain_json(item, "item") == {"geometry": {"type": "Point", "coordinates": [10.0, 80.0]}}
+    with pytest.raises(Exception, match="not plain JSON"):
+        plain_json({"bad": float("nan")}, "item")
