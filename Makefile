@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 PORT ?= 8888
 WORKSPACE ?= workspace
 STAMP := $(VENV)/.polartep-installed
+# the workspace's state (catalog, jobs, secrets …) lives beside the demo files; demo and lab share it
+POLARTEP_DATA_DIR ?= $(abspath $(WORKSPACE))/.polartep
+export POLARTEP_DATA_DIR
 
 .PHONY: install test-deps lab test test-python test-server test-browser test-frontend lint system-deps demo clean
 
@@ -27,9 +30,8 @@ demo: install
 
 ## lab: the workspace on 127.0.0.1:$(PORT), every panel on its embedded default
 lab: install demo
-	POLARTEP_DATA_DIR=$${POLARTEP_DATA_DIR:-$(CURDIR)/$(WORKSPACE)/.polartep} \
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser --allow-root \
-		--ServerApp.root_dir=$(CURDIR)/$(WORKSPACE)
+		--ServerApp.root_dir=$(abspath $(WORKSPACE))
 
 ## system-deps: apt packages the tests need (only as root, only when missing)
 system-deps:
