@@ -7,8 +7,7 @@ PORT ?= 8888
 WORKSPACE ?= workspace
 STAMP := $(VENV)/.polartep-installed
 # the workspace's state (catalog, jobs, secrets …) lives beside the demo files; demo and lab share it
-POLARTEP_DATA_DIR ?= $(abspath $(WORKSPACE))/.polartep
-export POLARTEP_DATA_DIR
+DEMO_DATA_DIR ?= $(abspath $(WORKSPACE))/.polartep
 
 .PHONY: install test-deps lab test test-python test-server test-browser test-frontend lint system-deps demo clean
 
@@ -26,11 +25,11 @@ $(STAMP): pyproject.toml labextension/package.json labextension/yarn.lock
 ## demo: prepare the demo workspace folder (idempotent)
 demo: install
 	mkdir -p $(WORKSPACE)
-	$(BIN)/python -m polartep_lab.demo $(WORKSPACE)
+	POLARTEP_DATA_DIR=$(DEMO_DATA_DIR) $(BIN)/python -m polartep_lab.demo $(WORKSPACE)
 
 ## lab: the workspace on 127.0.0.1:$(PORT), every panel on its embedded default
 lab: install demo
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser --allow-root \
+	POLARTEP_DATA_DIR=$(DEMO_DATA_DIR) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.port=$(PORT) --no-browser --allow-root \
 		--ServerApp.root_dir=$(abspath $(WORKSPACE))
 
 ## system-deps: apt packages the tests need (only as root, only when missing)
