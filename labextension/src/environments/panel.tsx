@@ -2,13 +2,11 @@ import { Dialog, Notification, ReactWidget, showDialog } from '@jupyterlab/apput
 import { CommandRegistry } from '@lumino/commands';
 import React, { useEffect, useState } from 'react';
 
+import { errorMessage } from '../common/model';
+import { useSignals } from '../common/react';
 import { Environments } from './client';
 import { diffLines, groupByNamespace, IFormFields, isRunning, nameOfSpec, specFromForm } from './format';
 import { EnvironmentsModel } from './model';
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 function download(filename: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain' }));
@@ -19,18 +17,6 @@ function download(filename: string, text: string): void {
   a.click();
   a.remove();
   URL.revokeObjectURL(url);
-}
-
-function useModel(model: EnvironmentsModel): number {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
-  return tick;
 }
 
 function Badge(props: { status: Environments.BuildStatus }): JSX.Element {
@@ -64,7 +50,7 @@ function CreateForm(props: { model: EnvironmentsModel; onDone: () => void }): JS
       await model.refreshNow();
       onDone();
     } catch (error) {
-      Notification.error(message(error));
+      Notification.error(errorMessage(error));
     } finally {
       setBusy(false);
     }
@@ -147,7 +133,7 @@ function Rebuild(props: { model: EnvironmentsModel; env: Environments.IEnvironme
     try {
       setDiff(await model.client.diff(env.namespace, env.name, text));
     } catch (error) {
-      Notification.error(message(error));
+      Notification.error(errorMessage(error));
     }
   };
   const confirm = async () => {
@@ -159,7 +145,7 @@ function Rebuild(props: { model: EnvironmentsModel; env: Environments.IEnvironme
       }
       await model.refreshNow();
     } catch (error) {
-      Notification.error(message(error));
+      Notification.error(errorMessage(error));
     }
   };
   return (
@@ -214,7 +200,7 @@ function Details(props: {
   const act = (fn: () => Promise<unknown>) => () =>
     void fn()
       .then(() => model.refreshNow())
-      .catch(error => Notification.error(message(error)));
+      .catch(error => Notification.error(errorMessage(error)));
   const remove = async () => {
     const result = await showDialog({
       title: 'Delete environment',
@@ -238,7 +224,7 @@ function Details(props: {
                 void model
                   .refreshKernels()
                   .then(() => commands.execute('notebook:create-new', { kernelName: env.kernel_name }))
-                  .catch(error => Notification.error(message(error)))
+                  .catch(error => Notification.error(errorMessage(error)))
               }
             >
               New notebook
@@ -331,7 +317,7 @@ function Log(props: { model: EnvironmentsModel }): JSX.Element | null {
 
 function EnvironmentsView(props: { model: EnvironmentsModel; commands: CommandRegistry }): JSX.Element {
   const { model, commands } = props;
-  useModel(model);
+  useSignals(model.changed);
   const [creating, setCreating] = useState(false);
   const [selected, setSelected] = useState<string | null>(null);
   return (

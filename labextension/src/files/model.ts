@@ -1,6 +1,4 @@
-import { Poll } from '@lumino/polling';
-import { ISignal, Signal } from '@lumino/signaling';
-
+import { PolledModel } from '../common/model';
 import { Files, FilesClient, uploadFile } from './client';
 
 export interface IUploadRow {
@@ -22,19 +20,11 @@ export type ClashAnswer = 'keep_both' | 'replace' | 'skip';
 export type SortKey = 'name' | 'size' | 'modified';
 
 /** State of the files panel: roots, current folder, selection, inspector, uploads and tasks. */
-export class FilesModel {
+export class FilesModel extends PolledModel {
   constructor(readonly client: FilesClient = new FilesClient()) {
-    this._poll = new Poll({
-      factory: () => this.refresh(),
-      frequency: { interval: 15 * 1000, backoff: true, max: 120 * 1000 },
-      standby: 'when-hidden',
-      name: 'polartep:files'
-    });
+    super('polartep:files', { interval: 15 * 1000, max: 120 * 1000 });
   }
 
-  get changed(): ISignal<this, void> {
-    return this._changed;
-  }
   get roots(): Files.IRoot[] {
     return this._roots;
   }
@@ -43,9 +33,6 @@ export class FilesModel {
   }
   get path(): string {
     return this._path;
-  }
-  get error(): string | null {
-    return this._error;
   }
   get selection(): ReadonlySet<string> {
     return this._selection;
@@ -67,14 +54,14 @@ export class FilesModel {
   }
   set filter(value: string) {
     this._filter = value;
-    this._changed.emit();
+    this.emitChanged();
   }
   get sort(): SortKey {
     return this._sort;
   }
   set sort(value: SortKey) {
     this._sort = value;
-    this._changed.emit();
+    this.emitChanged();
   }
   /** Copied entries (Ctrl+C), pasted into the current folder with Ctrl+V. */
   clipboard: { root: string; paths: string[] } | null = null;
@@ -101,24 +88,12 @@ export class FilesModel {
   /** Ask the user what to do on a name clash (set by the panel). */
   askClash: (name: string) => Promise<ClashAnswer> = async () => 'keep_both';
 
-  async refresh(): Promise<void> {
-    try {
-      if (this._roots.length === 0) {
-        this._roots = await this.client.roots();
-      }
-      const listing = await this.client.list(this._root, this._path);
-      this._entries = listing.entries;
-      this._error = null;
-    } catch (error) {
-      this._error = error instanceof Error ? error.message : String(error);
-      this._changed.emit();
-      throw error;
+  protected async load(): Promise<void> {
+    if (this._roots.length === 0) {
+      this._roots = await this.client.roots();
     }
-    this._changed.emit();
-  }
-
-  refreshNow(): Promise<void> {
-    return this._poll.refresh();
+    const listing = await this.client.list(this._root, this._path);
+    this._entries = listing.entries;
   }
 
   async open(root: string, path: string): Promise<void> {
@@ -127,7 +102,7 @@ export class FilesModel {
     this._selection.clear();
     this._filter = '';
     this._entries = [];
-    this._changed.emit();
+    this.emitChanged();
     await this.refresh().catch(() => undefined);
   }
 
@@ -150,13 +125,13 @@ export class FilesModel {
       const [a, b] = [paths.indexOf(last ?? path), paths.indexOf(path)].sort((x, y) => x - y);
       paths.slice(Math.max(0, a), b + 1).forEach(p => this._selection.add(p));
     }
-    this._changed.emit();
+    this.emitChanged();
   }
 
   async inspect(entry: Files.IEntry): Promise<void> {
     this._inspecting = entry.path;
     this._metadata = null;
-    this._changed.emit();
+    this.emitChanged();
     try {
       const meta = await this.client.metadata(this._root, entry.path);
       if (this._inspecting === entry.path) {
@@ -165,7 +140,7 @@ export class FilesModel {
     } catch (error) {
       this._metadata = { type: 'error', error: error instanceof Error ? error.message : String(error) };
     }
-    this._changed.emit();
+    this.emitChanged();
   }
 
   /** Upload files (with their relative paths for folders) into the current folder. */
@@ -180,19 +155,19 @@ export class FilesModel {
       state: 'waiting' as IUploadRow['state']
     }));
     this._uploads = [...rows, ...this._uploads].slice(0, 50);
-    this._changed.emit();
+    this.emitChanged();
     for (let i = 0; i < items.length; i++) {
       const row = rows[i];
       const target = base ? `${base}/${items[i].relative}` : items[i].relative;
       row.state = 'sending';
-      this._changed.emit();
+      this.emitChanged();
       try {
         let policy: Files.OnConflict = 'ask';
         for (;;) {
           try {
             const done = await uploadFile(this.client, root, target, items[i].file, policy, sent => {
               row.sent = sent;
-              this._changed.emit();
+              this.emitChanged();
             });
             row.state = done.state === 'skipped' ? 'skipped' : 'done';
             break;
@@ -208,7 +183,7 @@ export class FilesModel {
         row.state = 'failed';
         row.error = error instanceof Error ? error.message : String(error);
       }
-      this._changed.emit();
+      this.emitChanged();
     }
     await this.refresh().catch(() => undefined);
   }
@@ -216,12 +191,12 @@ export class FilesModel {
   async convertToCog(path: string): Promise<Files.ITask> {
     let task = await this.client.startCog(this._root, path);
     this._tasks = [task, ...this._tasks];
-    this._changed.emit();
+    this.emitChanged();
     while (task.status === 'queued' || task.status === 'running') {
       await new Promise(resolve => setTimeout(resolve, 500));
       task = await this.client.task(task.id);
       this._tasks = this._tasks.map(t => (t.id === task.id ? task : t));
-      this._changed.emit();
+      this.emitChanged();
     }
     await this.refresh().catch(() => undefined);
     return task;
@@ -229,7 +204,7 @@ export class FilesModel {
 
   async reloadRoots(): Promise<void> {
     this._roots = await this.client.roots();
-    this._changed.emit();
+    this.emitChanged();
   }
 
   /** The trash, shown in the panel while `trash` is not null. */
@@ -238,7 +213,7 @@ export class FilesModel {
   }
   async toggleTrash(): Promise<void> {
     this._trash = this._trash === null ? await this.client.trash() : null;
-    this._changed.emit();
+    this.emitChanged();
   }
   async restore(id: string): Promise<void> {
     await this.client.restore(id);
@@ -246,18 +221,10 @@ export class FilesModel {
     await this.refresh().catch(() => undefined);
   }
 
-  dispose(): void {
-    this._poll.dispose();
-    Signal.clearData(this);
-  }
-
-  private _poll: Poll;
-  private _changed = new Signal<this, void>(this);
   private _roots: Files.IRoot[] = [];
   private _root = 'workspace';
   private _path = '';
   private _entries: Files.IEntry[] = [];
-  private _error: string | null = null;
   private _selection = new Set<string>();
   private _metadata: Files.Metadata | null = null;
   private _inspecting: string | null = null;

@@ -1,6 +1,7 @@
 import { ReactWidget } from '@jupyterlab/apputils';
 import React, { useEffect, useRef, useState } from 'react';
 
+import { useSignals } from '../common/react';
 import { Files } from './client';
 import { formatBytes, MetadataTable } from './inspector';
 import { FilesModel } from './model';
@@ -19,17 +20,6 @@ export interface IFilesActions {
   convert(entry: Files.IEntry): Promise<void>;
   register(entry: Files.IEntry): Promise<void>;
   restore(id: string): Promise<void>;
-}
-
-function useModel(model: FilesModel): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
 }
 
 /** Files (and their folder-relative paths) from a drop, folders walked recursively. */
@@ -126,7 +116,7 @@ function AddBucket(props: { model: FilesModel; onDone: () => void }): JSX.Elemen
 
 function FilesView(props: { model: FilesModel; actions: IFilesActions }): JSX.Element {
   const { model, actions } = props;
-  useModel(model);
+  useSignals(model.changed);
   const [dragging, setDragging] = useState(false);
   const [adding, setAdding] = useState(false);
   const [menu, setMenu] = useState<{ x: number; y: number; entry: Files.IEntry } | null>(null);

@@ -1,28 +1,15 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { Clipboard, Dialog, ICommandPalette, InputDialog, Notification, showDialog } from '@jupyterlab/apputils';
-import { Message } from '@lumino/messaging';
-import { folderIcon, PanelWithToolbar, refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
+import { folderIcon } from '@jupyterlab/ui-components';
 
+import { errorMessage } from '../common/model';
+import { addSidePanel } from '../common/sidepanel';
 import { CommandIDs } from '../tokens';
 import { Files } from './client';
 import { ClashAnswer, FilesModel } from './model';
 import { FilesBody, IFilesActions } from './panel';
 
 const PREVIEW_COMMAND = 'polartep:tiles-preview';
-
-class FilesPanel extends SidePanel {
-  constructor(readonly model: FilesModel) {
-    super();
-  }
-  protected onBeforeShow(msg: Message): void {
-    super.onBeforeShow(msg);
-    void this.model.refreshNow().catch(() => undefined);
-  }
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 async function askClash(name: string): Promise<ClashAnswer> {
   const result = await showDialog({
@@ -44,7 +31,7 @@ function makeActions(app: JupyterFrontEnd, model: FilesModel): IFilesActions {
     try {
       await work();
     } catch (error) {
-      Notification.error(`${what}: ${message(error)}`, { autoClose: 8000 });
+      Notification.error(`${what}: ${errorMessage(error)}`, { autoClose: 8000 });
     }
     await model.refresh().catch(() => undefined);
   };
@@ -140,33 +127,21 @@ export const filesPlugin: JupyterFrontEndPlugin<void> = {
   activate: (app: JupyterFrontEnd, shell: ILabShell, restorer: ILayoutRestorer | null, palette: ICommandPalette | null) => {
     const model = new FilesModel();
     model.askClash = askClash;
-    const panel = new FilesPanel(model);
-    panel.id = 'polartep-files';
-    panel.title.icon = folderIcon;
-    panel.title.caption = 'Geospatial files';
-    panel.addClass('jp-polartep-panel');
-    const section = new PanelWithToolbar();
-    section.title.label = 'Geospatial files';
-    section.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: 'Refresh the listing',
-        onClick: () => void model.refreshNow().catch(() => undefined)
-      })
-    );
-    section.addWidget(new FilesBody(model, makeActions(app, model)));
-    panel.addWidget(section);
-    shell.add(panel, 'left', { rank: 160 });
-    restorer?.add(panel, 'polartep-files');
-
-    const open = CommandIDs.openFeature('files');
-    app.commands.addCommand(open, {
-      label: 'Polar TEP: Open Geospatial Files',
+    addSidePanel({
+      app,
+      shell,
+      restorer,
+      palette,
+      id: 'polartep-files',
+      label: 'Geospatial files',
       icon: folderIcon,
-      execute: () => shell.activateById(panel.id)
+      rank: 160,
+      model,
+      body: new FilesBody(model, makeActions(app, model)),
+      refreshTooltip: 'Refresh the listing',
+      openCommand: CommandIDs.openFeature('files'),
+      openLabel: 'Polar TEP: Open Geospatial Files'
     });
-    palette?.addItem({ command: open, category: 'Polar TEP' });
     const trash = 'polartep:files-empty-trash';
     app.commands.addCommand(trash, {
       label: 'Polar TEP: Empty the Files Trash',

@@ -1,7 +1,8 @@
 import { ReactWidget } from '@jupyterlab/apputils';
 import { CommandRegistry } from '@lumino/commands';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 
+import { useSignals } from '../common/react';
 import { Status } from '../api';
 import { CommandIDs } from '../tokens';
 import { badgeOf, describeFeature, summarize } from './format';
@@ -9,20 +10,6 @@ import { HomeModel } from './model';
 
 /** Features that are reached through example/doc lists rather than their own panel. */
 const LISTED_BELOW = new Set(['examples', 'docs']);
-
-function useModel(model: HomeModel, commands: CommandRegistry): number {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    commands.commandChanged.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-      commands.commandChanged.disconnect(bump);
-    };
-  }, [model, commands]);
-  return tick;
-}
 
 function FeatureRow(props: { feature: Status.IFeature; commands: CommandRegistry }): JSX.Element {
   const { feature, commands } = props;
@@ -48,7 +35,7 @@ function FeatureRow(props: { feature: Status.IFeature; commands: CommandRegistry
 
 function HomeView(props: { model: HomeModel; commands: CommandRegistry }): JSX.Element {
   const { model, commands } = props;
-  useModel(model, commands);
+  useSignals(model.changed, commands.commandChanged);
   const status = model.status;
   const features = status ? status.features.filter(f => f.enabled && !LISTED_BELOW.has(f.name)) : [];
   const counts = summarize(status ? status.features : []);

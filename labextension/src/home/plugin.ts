@@ -1,26 +1,14 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette } from '@jupyterlab/apputils';
 import { ISettingRegistry } from '@jupyterlab/settingregistry';
-import { Message } from '@lumino/messaging';
-import { PanelWithToolbar, refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
 
+import { addSidePanel } from '../common/sidepanel';
 import { polarIcon } from '../icons';
 import { CommandIDs } from '../tokens';
 import { HomeModel } from './model';
 import { HomeBody } from './panel';
 
 const PLUGIN_ID = 'polartep-lab:home';
-
-/** The side panel refreshes its model each time it is shown. */
-class HomePanel extends SidePanel {
-  constructor(readonly model: HomeModel) {
-    super();
-  }
-  protected onBeforeShow(msg: Message): void {
-    super.onBeforeShow(msg);
-    void this.model.refreshNow().catch(() => undefined);
-  }
-}
 
 /** The "Polar TEP" left side panel: live workspace status, features, examples and docs. */
 export const homePlugin: JupyterFrontEndPlugin<void> = {
@@ -37,39 +25,23 @@ export const homePlugin: JupyterFrontEndPlugin<void> = {
     settings: ISettingRegistry | null
   ) => {
     const model = new HomeModel();
-    const panel = new HomePanel(model);
-    panel.id = 'polartep-home';
-    panel.title.icon = polarIcon;
-    panel.title.caption = 'Polar TEP';
-    panel.addClass('jp-polartep-panel');
-
-    const section = new PanelWithToolbar();
-    section.title.label = 'Polar TEP';
-    section.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: 'Refresh workspace status',
-        onClick: () => void app.commands.execute(CommandIDs.refreshStatus)
-      })
-    );
-    section.addWidget(new HomeBody(model, app.commands));
-    panel.addWidget(section);
-    shell.add(panel, 'left', { rank: 150 });
-    restorer?.add(panel, 'polartep-home');
-    void model.refreshNow().catch(() => undefined);
-
-    app.commands.addCommand(CommandIDs.openHome, {
-      label: 'Polar TEP: Show Workspace Panel',
+    addSidePanel({
+      app,
+      shell,
+      restorer,
+      palette,
+      id: 'polartep-home',
+      label: 'Polar TEP',
       icon: polarIcon,
-      execute: () => shell.activateById(panel.id)
+      rank: 150,
+      model,
+      body: new HomeBody(model, app.commands),
+      refreshTooltip: 'Refresh workspace status',
+      openCommand: CommandIDs.openHome,
+      openLabel: 'Polar TEP: Show Workspace Panel',
+      refreshCommand: { id: CommandIDs.refreshStatus, label: 'Polar TEP: Refresh Workspace Status' }
     });
-    app.commands.addCommand(CommandIDs.refreshStatus, {
-      label: 'Polar TEP: Refresh Workspace Status',
-      execute: () => model.refreshNow()
-    });
-    palette?.addItem({ command: CommandIDs.openHome, category: 'Polar TEP' });
-    palette?.addItem({ command: CommandIDs.refreshStatus, category: 'Polar TEP' });
+    void model.refreshNow().catch(() => undefined);
 
     if (settings) {
       void settings.load(PLUGIN_ID).then(

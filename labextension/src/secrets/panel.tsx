@@ -2,25 +2,11 @@ import { Clipboard, Dialog, Notification, ReactWidget, showDialog } from '@jupyt
 import { ISignal, Signal } from '@lumino/signaling';
 import React, { useEffect, useState } from 'react';
 
+import { errorMessage } from '../common/model';
+import { useSignals } from '../common/react';
 import { parseHosts, Secrets, usageSnippet } from './client';
 import { describeBinding } from './format';
 import { SecretsModel } from './model';
-
-function useModel(model: SecretsModel): number {
-  const [tick, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
-  return tick;
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 interface IFormProps {
   secret: Secrets.ISecret | null; // null: a new secret
@@ -161,7 +147,7 @@ function SecretRow(props: IRowProps): JSX.Element {
     try {
       setRevealed(await model.client.reveal(secret.name));
     } catch (error) {
-      Notification.error(`Cannot reveal ${secret.name}: ${message(error)}`);
+      Notification.error(`Cannot reveal ${secret.name}: ${errorMessage(error)}`);
     }
   };
 
@@ -178,7 +164,7 @@ function SecretRow(props: IRowProps): JSX.Element {
       await model.client.remove(secret.name);
       await model.refreshNow();
     } catch (error) {
-      Notification.error(`Cannot delete ${secret.name}: ${message(error)}`);
+      Notification.error(`Cannot delete ${secret.name}: ${errorMessage(error)}`);
     }
   };
 
@@ -233,7 +219,7 @@ export type Editing = { secret: Secrets.ISecret | null } | null;
 function SecretsView(props: { panel: SecretsBody }): JSX.Element {
   const { panel } = props;
   const model = panel.model;
-  useModel(model);
+  useSignals(model.changed);
   const [editing, setEditing] = useState<Editing>(null);
   useEffect(() => {
     const open = () => setEditing({ secret: null });
@@ -254,7 +240,7 @@ function SecretsView(props: { panel: SecretsBody }): JSX.Element {
       setEditing(null);
       await model.refreshNow();
     } catch (error) {
-      Notification.error(message(error));
+      Notification.error(errorMessage(error));
     }
   };
 

@@ -1,9 +1,9 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { Contents } from '@jupyterlab/services';
-import { addIcon, LabIcon, PanelWithToolbar, refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
+import { addIcon, LabIcon, ToolbarButton } from '@jupyterlab/ui-components';
 
+import { addSidePanel } from '../common/sidepanel';
 import { CommandIDs } from '../tokens';
 import { SecretsModel } from './model';
 import { SecretsBody } from './panel';
@@ -19,16 +19,6 @@ const LOCK_SVG = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" wi
 
 export const secretsIcon = new LabIcon({ name: 'polartep-lab:secrets', svgstr: LOCK_SVG });
 
-class SecretsPanel extends SidePanel {
-  constructor(readonly model: SecretsModel) {
-    super();
-  }
-  protected onBeforeShow(msg: Message): void {
-    super.onBeforeShow(msg);
-    void this.model.refreshNow().catch(() => undefined);
-  }
-}
-
 /** The Secrets side panel, and the notice when a saved notebook had secret values masked. */
 export const secretsPlugin: JupyterFrontEndPlugin<void> = {
   id: PLUGIN_ID,
@@ -38,38 +28,27 @@ export const secretsPlugin: JupyterFrontEndPlugin<void> = {
   optional: [ILayoutRestorer, ICommandPalette],
   activate: (app: JupyterFrontEnd, shell: ILabShell, restorer: ILayoutRestorer | null, palette: ICommandPalette | null) => {
     const model = new SecretsModel();
-    const panel = new SecretsPanel(model);
-    panel.id = PANEL_ID;
-    panel.title.icon = secretsIcon;
-    panel.title.caption = 'Secrets';
-    panel.addClass('jp-polartep-panel');
-
     const body = new SecretsBody(model);
-    const section = new PanelWithToolbar();
-    section.title.label = 'Secrets';
-    section.toolbar.addItem(
+    const { panel, section } = addSidePanel({
+      app,
+      shell,
+      restorer,
+      palette,
+      id: PANEL_ID,
+      label: 'Secrets',
+      icon: secretsIcon,
+      rank: 160,
+      model,
+      body,
+      refreshTooltip: 'Refresh secrets',
+      openCommand: CommandIDs.openFeature('secrets'),
+      openLabel: 'Polar TEP: Show Secrets'
+    });
+    section.toolbar.insertItem(
+      0,
       'new',
       new ToolbarButton({ icon: addIcon, tooltip: 'New secret', onClick: () => body.requestCreate() })
     );
-    section.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({
-        icon: refreshIcon,
-        tooltip: 'Refresh secrets',
-        onClick: () => void model.refreshNow().catch(() => undefined)
-      })
-    );
-    section.addWidget(body);
-    panel.addWidget(section);
-    shell.add(panel, 'left', { rank: 160 });
-    restorer?.add(panel, PANEL_ID);
-
-    const open = CommandIDs.openFeature('secrets');
-    app.commands.addCommand(open, {
-      label: 'Polar TEP: Show Secrets',
-      icon: secretsIcon,
-      execute: () => shell.activateById(panel.id)
-    });
     app.commands.addCommand('polartep:new-secret', {
       label: 'Polar TEP: New Secret',
       execute: () => {
@@ -77,7 +56,6 @@ export const secretsPlugin: JupyterFrontEndPlugin<void> = {
         body.requestCreate();
       }
     });
-    palette?.addItem({ command: open, category: 'Polar TEP' });
     palette?.addItem({ command: 'polartep:new-secret', category: 'Polar TEP' });
 
     // Tell the user, once per notebook, that secret values in its outputs were saved as ***

@@ -1,23 +1,13 @@
 import { Notification, ReactWidget } from '@jupyterlab/apputils';
-import React, { useEffect, useState } from 'react';
+import React, { useState } from 'react';
 
+import { useSignals } from '../common/react';
 import { Workflows } from './client';
 import { WorkflowsModel } from './model';
 
 export interface IPanelActions {
   openEditor(path: string): void;
   openRun(name: string, backend?: Workflows.Backend): void;
-}
-
-function useModel(model: WorkflowsModel): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
 }
 
 /** "Run" form generated from `spec.arguments.parameters`, with the backend choice. */
@@ -119,7 +109,7 @@ function RunRow(props: { run: Workflows.IRun; model: WorkflowsModel; actions: IP
 
 function PanelView(props: { model: WorkflowsModel; actions: IPanelActions }): JSX.Element {
   const { model, actions } = props;
-  useModel(model);
+  useSignals(model.changed);
   const submitTemplate = async (t: Workflows.ITemplate, values: Record<string, string>, backend: Workflows.Backend) => {
     try {
       const run = await model.client.submitTemplate(t.name, values, backend);

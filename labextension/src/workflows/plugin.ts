@@ -1,10 +1,9 @@
 import { ILabShell, ILayoutRestorer, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
 import { ICommandPalette, MainAreaWidget } from '@jupyterlab/apputils';
 import { IDefaultFileBrowser } from '@jupyterlab/filebrowser';
-import { PanelWithToolbar, refreshIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
-import { Message } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
 
+import { addSidePanel } from '../common/sidepanel';
 import { polarIcon } from '../icons';
 import { CommandIDs } from '../tokens';
 import { Workflows, WorkflowsClient } from './client';
@@ -15,16 +14,6 @@ const PANEL_ID = 'polartep-workflows';
 const OPEN_RUN = 'polartep:workflows-open-run';
 const OPEN_EDITOR = 'polartep:workflows-open-editor';
 const REFRESH = 'polartep:workflows-refresh';
-
-class WorkflowsPanel extends SidePanel {
-  constructor(readonly model: WorkflowsModel) {
-    super();
-  }
-  protected onBeforeShow(msg: Message): void {
-    super.onBeforeShow(msg);
-    void this.model.refreshNow().catch(() => undefined);
-  }
-}
 
 function findMain(shell: ILabShell, id: string): Widget | undefined {
   for (const widget of shell.widgets('main')) {
@@ -56,28 +45,22 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
       openRun: (name: string, backend?: Workflows.Backend) =>
         void app.commands.execute(OPEN_RUN, { name, backend: backend ?? '' })
     };
-    const panel = new WorkflowsPanel(model);
-    panel.id = PANEL_ID;
-    panel.title.icon = polarIcon;
-    panel.title.caption = 'Polar TEP Workflows';
-    panel.addClass('jp-polartep-panel');
-    const section = new PanelWithToolbar();
-    section.title.label = 'Workflows';
-    section.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({ icon: refreshIcon, tooltip: 'Refresh workflows', onClick: () => void model.refreshNow() })
-    );
-    section.addWidget(new WorkflowsBody(model, actions));
-    panel.addWidget(section);
-    shell.add(panel, 'left', { rank: 400 });
-    restorer?.add(panel, PANEL_ID);
-
-    app.commands.addCommand(CommandIDs.openFeature('workflows'), {
-      label: 'Polar TEP: Show Workflows',
+    addSidePanel({
+      app,
+      shell,
+      restorer,
+      palette,
+      id: PANEL_ID,
+      label: 'Workflows',
       icon: polarIcon,
-      execute: () => shell.activateById(panel.id)
+      rank: 400,
+      model,
+      body: new WorkflowsBody(model, actions),
+      refreshTooltip: 'Refresh workflows',
+      openCommand: CommandIDs.openFeature('workflows'),
+      openLabel: 'Polar TEP: Show Workflows',
+      refreshCommand: { id: REFRESH, label: 'Polar TEP: Refresh Workflows' }
     });
-    app.commands.addCommand(REFRESH, { label: 'Polar TEP: Refresh Workflows', execute: () => model.refreshNow() });
     app.commands.addCommand(OPEN_RUN, {
       label: args => `Workflow run ${String(args.name ?? '')}`,
       execute: async args => {
@@ -131,7 +114,5 @@ export const workflowsPlugin: JupyterFrontEndPlugin<void> = {
       selector: '.jp-DirListing-item[data-file-type="yaml"]',
       rank: 3
     });
-    palette?.addItem({ command: CommandIDs.openFeature('workflows'), category: 'Polar TEP' });
-    palette?.addItem({ command: REFRESH, category: 'Polar TEP' });
   }
 };
