@@ -4,9 +4,11 @@
 
 Loads the same synthetic polar items (footprints across the dateline and around the poles,
 5 years of dates) into both stores, then times bbox+datetime+limit=100 searches and a CQL2
-property filter on each, in-process (the service's store API; PgSTAC through its `search()`
-SQL function on a local PostgreSQL 15 cluster started here). Prints p50/p95 and the ratio
-embedded/PgSTAC (< 1 means the embedded store is faster). Schema validation is not timed.
+property filter on each through the service's store API: the embedded store in-process, PgSTAC
+by its `search()` SQL function on a local PostgreSQL 15 cluster started here, and the same PgSTAC
+through a stac-fastapi-pgstac service (uvicorn on 127.0.0.1, HTTP, loaded through its Bulk
+Transactions). Prints p50/p95 and the ratio embedded/other (< 1 means the embedded store is
+faster). Schema validation is not timed.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from polartep_lab.stac.demo import demo_collection, demo_items
 from polartep_lab.stac.geometry import rfc7946
-from polartep_lab.stac.pgstac_store import PgSTACStore
+from polartep_lab.stac.pgstac_store import PgSTACStore, prepare_database
 from polartep_lab.stac.search import parse_search
 from polartep_lab.stac.sqlite_store import SQLiteStore
+from polartep_lab.stac.stac_api_store import StacApiStore
 from polartep_lab.stac.store import CatalogStore
 from tests import pgstac_cluster
 
@@ -73,6 +77,24 @@ def load(store: CatalogStore, items: list[dict], batch: int = 5000) -> float:
     return time.perf_counter() - start
 
 
+def _stores(cluster: pgstac_cluster.Cluster) -> tuple[list[tuple[str, CatalogStore]], Any]:
+    """embedded, PgSTAC by SQL, PgSTAC via stac-fastapi-pgstac (its own database, same cluster)."""
+    import psycopg
+
+    with psycopg.connect(cluster.dsn, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE stacapi TEMPLATE {cluster.database}")
+    api_dsn = cluster.dsn.rsplit("/", 1)[0] + "/stacapi"
+    with psycopg.connect(api_dsn, autocommit=True) as conn:
+        prepare_database(conn)
+    api = pgstac_cluster.start_stac_api(cluster, "stacapi", sys.executable)
+    stores: list[tuple[str, CatalogStore]] = [
+        ("embedded", SQLiteStore(Path(tempfile.mkdtemp()) / "bench.sqlite")),
+        ("pgstac", PgSTACStore(cluster.dsn)),
+        ("stac-fastapi", StacApiStore(api.url)),
+    ]
+    return stores, api
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--items", type=int, default=100_000)
@@ -87,11 +109,11 @@ def main() -> None:
     if why:
         sys.exit(why)
     cluster = pgstac_cluster.start(str(Path(sys.executable).parent / "pypgstac"))
+    api = None
     try:
-        embedded: CatalogStore = SQLiteStore(Path(tempfile.mkdtemp()) / "bench.sqlite")
-        pgstac: CatalogStore = PgSTACStore(cluster.dsn)
+        stores, api = _stores(cluster)
         results: dict[str, dict[str, tuple[float, ...]]] = {}
-        for name, store in (("embedded", embedded), ("pgstac", pgstac)):
+        for name, store in stores:
             seconds = load(store, items)
             timed(store, boxes[:5])  # warm-up
             results[name] = {
@@ -99,18 +121,25 @@ def main() -> None:
                 "bbox+datetime": timed(store, boxes),
                 "cql2 filter": timed(store, filters),
             }
-        print(f"{args.items} items, {args.queries} queries each (ms; ratio = embedded / PgSTAC)")
-        e, p = results["embedded"], results["pgstac"]
-        print(f"load:            embedded {e['load'][0]:8.1f} s   pgstac {p['load'][0]:8.1f} s   "
-              f"ratio {e['load'][0] / p['load'][0]:.2f}")  # fmt: skip
-        for kind in ("bbox+datetime", "cql2 filter"):
-            (ep50, ep95, eh), (pp50, pp95, ph) = e[kind], p[kind]
-            print(f"{kind:15s}  p50 embedded {ep50:7.2f}  pgstac {pp50:7.2f}  ratio {ep50 / pp50:.2f}   "
-                  f"p95 embedded {ep95:7.2f}  pgstac {pp95:7.2f}  ratio {ep95 / pp95:.2f}   "
-                  f"hits {eh}/{ph}")  # fmt: skip
-        embedded.close()
-        pgstac.close()
+            store.close()
+        print(f"{args.items} items, {args.queries} queries each, times in ms (load in s); "
+              "ratio = embedded / other (< 1: embedded faster)")  # fmt: skip
+        e = results["embedded"]
+        for other in ("pgstac", "stac-fastapi"):
+            o = results[other]
+            label = "PgSTAC (SQL search())" if other == "pgstac" else "PgSTAC via stac-fastapi-pgstac"
+            print(f"-- embedded vs {label}")
+            print(f"   load             embedded {e['load'][0]:8.1f}  {other} {o['load'][0]:8.1f}  "
+                  f"ratio {e['load'][0] / o['load'][0]:.2f}")  # fmt: skip
+            for kind in ("bbox+datetime", "cql2 filter"):
+                (ep50, ep95, eh), (op50, op95, oh) = e[kind], o[kind]
+                print(f"   {kind:15s}  p50 embedded {ep50:7.2f}  {other} {op50:7.2f}  "
+                      f"ratio {ep50 / op50:.2f}   "
+                      f"p95 embedded {ep95:7.2f}  {other} {op95:7.2f}  ratio {ep95 / op95:.2f}   "
+                      f"hits {eh}/{oh}")  # fmt: skip
     finally:
+        if api is not None:
+            pgstac_cluster.stop_stac_api(api)
         pgstac_cluster.stop(cluster)
 
 

@@ -68,13 +68,22 @@ class PolarTEP(ExtensionApp):
         ["embedded", "pgstac"],
         default_value="embedded",
         help="Store of the workspace catalog: 'embedded' (SQLite + R-tree file in the data dir, "
-        "no server) or 'pgstac' (PostgreSQL + PostGIS + PgSTAC, see stac_pgstac_dsn).",
+        "no server) or 'pgstac' (PostgreSQL + PostGIS + PgSTAC: by stac_pgstac_dsn, or through "
+        "a stac-fastapi-pgstac service by stac_api_url).",
     ).tag(config=True)
 
     stac_pgstac_dsn = Unicode(
         "",
         help="PostgreSQL connection string of the PgSTAC database used when stac_backend='pgstac' "
         "(e.g. 'postgresql://user:pass@host:5432/postgis'); empty: the PG* environment variables.",
+    ).tag(config=True)
+
+    stac_api_url = Unicode(
+        "",
+        help="URL of a stac-fastapi-pgstac service (with its Transactions extension enabled) used "
+        "when stac_backend='pgstac', instead of stac_pgstac_dsn: the workspace catalog then reads "
+        "through its STAC API and writes through its transactions (e.g. 'https://stac.example.org'). "
+        "Credentials for its host come from the secrets store like for any outbound request.",
     ).tag(config=True)
 
     stac_catalogs = List(

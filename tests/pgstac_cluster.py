@@ -110,3 +110,64 @@ def stop(cluster: Cluster) -> None:
         _as_postgres(f"{PG_BIN}/pg_ctl -D {cluster.root / 'data'} -m immediate -w stop")
     finally:
         shutil.rmtree(cluster.root, ignore_errors=True)
+
+
+@dataclass
+class StacApi:
+    """A stac-fastapi-pgstac service (uvicorn on 127.0.0.1) over one database of a cluster."""
+
+    process: subprocess.Popen[bytes]
+    url: str
+    log: Path
+
+
+def start_stac_api(cluster: Cluster, database: str, python: str, timeout: float = 120.0) -> StacApi:
+    """stac-fastapi-pgstac with its Transactions (and Bulk Transactions) extensions, started with
+    uvicorn on a free local port against `database` of the cluster; returns once it answers."""
+    import time
+
+    import httpx
+
+    port = _free_port()
+    workdir = Path(tempfile.mkdtemp(prefix="polartep-stac-api-"))  # it reads a .env from its cwd
+    log = workdir / "server.log"
+    env = {
+        **os.environ,
+        **cluster.env,
+        "PGDATABASE": database,
+        "ENABLE_TRANSACTIONS_EXTENSIONS": "TRUE",
+        "USE_API_HYDRATE": "TRUE",
+        "DB_MIN_CONN_SIZE": "1",
+        "DB_MAX_CONN_SIZE": "4",
+    }
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [python, "-m", "uvicorn", "stac_fastapi.pgstac.app:create_app", "--factory",
+             "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
+            env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            raise RuntimeError(f"stac-fastapi-pgstac exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(f"{url}/_mgmt/ping", timeout=5).status_code == 200:
+                return StacApi(process, url, log)
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            stop_stac_api(StacApi(process, url, log))
+            tail = log.read_text()[-2000:]
+            raise RuntimeError(f"stac-fastapi-pgstac did not answer in {timeout:g} s: {tail}")
+        time.sleep(0.3)
+
+
+def stop_stac_api(api: StacApi) -> None:
+    api.process.terminate()
+    try:
+        api.process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        api.process.kill()
+        api.process.wait(timeout=20)
+    shutil.rmtree(api.log.parent, ignore_errors=True)

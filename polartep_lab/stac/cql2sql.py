@@ -25,6 +25,17 @@ _COLUMNS = {
 }
 _TIME_COLUMNS = {"i.datetime", "i.start", "i.end"}
 
+#: Properties polar searches filter on most, each copied into its own column of `items` when the
+#: item is written, so covering indexes answer `eo:cloud_cover <= 10 AND platform = 'sentinel-1a'`
+#: (page and count) without reading any JSON. The columns are untyped and filled by json_extract,
+#: so they hold exactly what json_extract gives for other properties: the same results.
+INDEXED_PROPERTIES = {
+    "eo:cloud_cover": "p_cloud_cover",
+    "platform": "p_platform",
+    "constellation": "p_constellation",
+    "proj:epsg": "p_proj_epsg",
+}
+
 
 class _Translator:
     def __init__(self) -> None:
@@ -34,6 +45,8 @@ class _Translator:
         name = prop[len("properties.") :] if prop.startswith("properties.") else prop
         if name in _COLUMNS:
             return _COLUMNS[name]
+        if name in INDEXED_PROPERTIES:
+            return f"i.{INDEXED_PROPERTIES[name]}"
         if name == "geometry":
             raise Invalid("filter: 'geometry' can only be used in spatial operators", "bad_filter")
         self.params.append('$."' + name.replace('"', "") + '"')

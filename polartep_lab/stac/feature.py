@@ -11,8 +11,15 @@ from .service import StacService
 from .store import CatalogStore
 
 
-def open_store(backend: str, data_dir: Any, dsn: str = "") -> CatalogStore:
-    """The workspace catalog's store: embedded SQLite file, or PgSTAC."""
+def open_store(
+    backend: str, data_dir: Any, dsn: str = "", api_url: str = "", http: Any = None
+) -> CatalogStore:
+    """The workspace catalog's store: embedded SQLite file, or PgSTAC (by URL of a
+    stac-fastapi-pgstac service when one is given, else by DSN)."""
+    if backend == "pgstac" and api_url:
+        from .stac_api_store import StacApiStore
+
+        return StacApiStore(api_url, http)
     if backend == "pgstac":
         from .pgstac_store import PgSTACStore
 
@@ -25,7 +32,7 @@ def open_store(backend: str, data_dir: Any, dsn: str = "") -> CatalogStore:
 def build(ctx: FeatureContext) -> StacService:
     app = ctx.app
     ctx.data_dir.mkdir(parents=True, exist_ok=True)
-    store = open_store(app.stac_backend, ctx.data_dir, app.stac_pgstac_dsn)
+    store = open_store(app.stac_backend, ctx.data_dir, app.stac_pgstac_dsn, app.stac_api_url, ctx.http)
     root_url = url_path_join(ctx.base_url, "polartep", "stac")
     registry = CatalogRegistry(ctx.data_dir, list(app.stac_catalogs), root_url)
     return StacService(

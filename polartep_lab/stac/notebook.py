@@ -26,7 +26,9 @@ def _service(data_dir: str) -> StacService:
     folder = Path(data_dir) / "stac"
     folder.mkdir(parents=True, exist_ok=True)
     backend = os.environ.get("POLARTEP_STAC_BACKEND", "embedded")
-    store = open_store(backend, folder, os.environ.get("POLARTEP_STAC_DSN", ""))
+    store = open_store(
+        backend, folder, os.environ.get("POLARTEP_STAC_DSN", ""), os.environ.get("POLARTEP_STAC_API_URL", "")
+    )
     registry = CatalogRegistry(folder, _operator_catalogs(), "/polartep/stac")
     return StacService(store, registry, root_dir=Path.cwd())
 

@@ -33,6 +33,58 @@ def _spatial(node: Any) -> Any:
     return {k: _spatial(v) for k, v in node.items()}
 
 
+def prepare_database(conn: Any) -> None:
+    """Register the numeric queryables (idempotent). Done by the DSN backend at start; for a
+    stac-fastapi-pgstac service, run once on its database (see docs/stac.md)."""
+    conn.execute("SET search_path TO pgstac, public")  # PgSTAC's triggers call it unqualified
+    for name in NUMERIC_QUERYABLES:
+        conn.execute(
+            "INSERT INTO pgstac.queryables (name, definition, property_wrapper) "
+            "SELECT %s, '{\"type\": \"number\"}'::jsonb, 'to_float' "
+            "WHERE NOT EXISTS (SELECT 1 FROM pgstac.queryables WHERE name = %s)",
+            (name, name),
+        )
+
+
+def search_body(request: SearchRequest) -> dict[str, Any]:
+    """A PgSTAC search body (pgstac `search()` and stac-fastapi-pgstac `POST /search` alike) with
+    every area sent as a dateline-split geometry."""
+    body: dict[str, Any] = {"limit": request.limit}
+    if request.collections:
+        body["collections"] = request.collections
+    if request.ids:
+        body["ids"] = request.ids
+    area = request.area()
+    if area is not None:
+        body["intersects"] = to_geojson(area)
+    if request.datetime is not None:
+        body["datetime"] = request.to_body()["datetime"]
+    if request.filter is not None:
+        body["filter"] = _spatial(request.filter)
+        body["filter-lang"] = "cql2-json"
+    if request.sortby:
+        body["sortby"] = [
+            {"field": f if f in ("id", "collection", "datetime") or "." in f else f"properties.{f}",
+             "direction": d}
+            for f, d in request.sortby
+        ]  # fmt: skip
+    if request.token:
+        body["token"] = request.token
+    return body
+
+
+def page_tokens(links: list[dict[str, Any]]) -> dict[str, str | None]:
+    """`next`/`prev` paging tokens of a PgSTAC answer: in the link's body (POST) or its href."""
+    tokens: dict[str, str | None] = {}
+    for link in links:
+        if link.get("rel") in ("next", "prev"):
+            token = (link.get("body") or {}).get("token")
+            if token is None:
+                token = parse_qs(urlsplit(link.get("href", "")).query).get("token", [None])[0]
+            tokens[link["rel"]] = token
+    return tokens
+
+
 class PgSTACStore(CatalogStore):
     kind = "real"
 
@@ -75,13 +127,7 @@ class PgSTACStore(CatalogStore):
 
     def _ensure_queryables(self) -> None:
         with self._lock:
-            for name in NUMERIC_QUERYABLES:
-                self._conn.execute(
-                    "INSERT INTO queryables (name, definition, property_wrapper) "
-                    "SELECT %s, '{\"type\": \"number\"}'::jsonb, 'to_float' "
-                    "WHERE NOT EXISTS (SELECT 1 FROM queryables WHERE name = %s)",
-                    (name, name),
-                )
+            prepare_database(self._conn)
 
     # ---- collections -----------------------------------------------------------------------
     def list_collections(self) -> list[dict[str, Any]]:
@@ -135,33 +181,10 @@ class PgSTACStore(CatalogStore):
 
     # ---- search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchPage:
-        body: dict[str, Any] = {"limit": request.limit, "conf": {"context": "on"}}
-        if request.collections:
-            body["collections"] = request.collections
-        if request.ids:
-            body["ids"] = request.ids
-        area = request.area()
-        if area is not None:
-            body["intersects"] = to_geojson(area)
-        if request.datetime is not None:
-            body["datetime"] = request.to_body()["datetime"]
-        if request.filter is not None:
-            body["filter"] = _spatial(request.filter)
-            body["filter-lang"] = "cql2-json"
-        if request.sortby:
-            body["sortby"] = [
-                {"field": f if f in ("id", "collection", "datetime") or "." in f else f"properties.{f}",
-                 "direction": d}
-                for f, d in request.sortby
-            ]  # fmt: skip
-        if request.token:
-            body["token"] = request.token
+        body = search_body(request)
+        body["conf"] = {"context": "on"}
         result = self._call("SELECT search(%s)", self._jsonb(body)) or {}
-        tokens = {}
-        for link in result.get("links", []):
-            if link.get("rel") in ("next", "prev"):
-                token = parse_qs(urlsplit(link.get("href", "")).query).get("token", [None])[0]
-                tokens[link["rel"]] = token
+        tokens = page_tokens(result.get("links", []))
         return SearchPage(
             features=list(result.get("features") or []),
             matched=result.get("numberMatched"),

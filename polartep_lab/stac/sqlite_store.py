@@ -23,7 +23,7 @@ import shapely
 from shapely.prepared import prep
 
 from ..core.errors import Conflict, Invalid, NotFound
-from .cql2sql import to_sql
+from .cql2sql import INDEXED_PROPERTIES, to_sql
 from .geometry import boxes_of, footprint
 from .search import SearchRequest
 from .store import CatalogStore, SearchPage, item_times, offset_token, parse_offset_token
@@ -55,6 +55,15 @@ CREATE TRIGGER IF NOT EXISTS items_drop_boxes AFTER DELETE ON items BEGIN
 END;
 """
 
+PROPERTY_INDEXES = {
+    "items_by_cloud_cover": "p_cloud_cover, datetime, id",
+    "items_by_platform_cloud_cover": "p_platform, p_cloud_cover, datetime, id",
+    "items_by_constellation_cloud_cover": "p_constellation, p_cloud_cover, datetime, id",
+    "items_by_epsg": "p_proj_epsg",
+}
+#: Above this many matches, numberMatched is not counted exactly (see `search`).
+COUNT_CAP = 10_000
+
 _SORT_COLUMNS = {
     "id": "i.id",
     "collection": "i.collection",
@@ -65,6 +74,16 @@ _SORT_COLUMNS = {
     "end_datetime": "i.end",
     "properties.end_datetime": "i.end",
 }
+
+
+def _extract(prop: str, source: str) -> str:
+    """SQL that reads one property out of the properties JSON (the same values as json_extract
+    gives a CQL2 filter on any other property: numbers stay numbers, strings stay strings)."""
+    return f"json_extract({source}, '$.\"{prop}\"')"
+
+
+_PROPERTY_COLUMNS = ", ".join(INDEXED_PROPERTIES.values())
+_PROPERTY_VALUES = ", ".join(_extract(p, "?7") for p in INDEXED_PROPERTIES)
 
 
 @lru_cache(maxsize=64)
@@ -93,6 +112,26 @@ class SQLiteStore(CatalogStore):
         self._db.create_function("polar_intersects", 2, _polar_intersects, deterministic=True)
         with self._lock:
             self._db.executescript(SCHEMA)
+            self._add_property_columns()
+
+    def _add_property_columns(self) -> None:
+        """Catalog files written before the property columns existed get them now, filled once
+        from the stored JSON (one transaction)."""
+        present = {row[1] for row in self._db.execute("PRAGMA table_xinfo(items)")}
+        missing = {p: c for p, c in INDEXED_PROPERTIES.items() if c not in present}
+        if missing:
+            self._db.execute("BEGIN IMMEDIATE")
+            try:
+                for column in missing.values():
+                    self._db.execute(f"ALTER TABLE items ADD COLUMN {column}")
+                sets = ", ".join(f"{c} = {_extract(p, 'properties')}" for p, c in missing.items())
+                self._db.execute(f"UPDATE items SET {sets}")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
+        for name, columns in PROPERTY_INDEXES.items():
+            self._db.execute(f"CREATE INDEX IF NOT EXISTS {name} ON items ({columns})")
 
     def describe(self) -> str:
         return f"SQLite + R-tree at {self.path}"
@@ -170,8 +209,9 @@ class SQLiteStore(CatalogStore):
                     db.execute("DELETE FROM items WHERE rowid = ?", (row[0],))
                 wkb = shapely.to_wkb(shape) if shape is not None else None
                 cursor = db.execute(
-                    "INSERT INTO items (collection, id, datetime, start, end, content, properties, footprint)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "INSERT INTO items (collection, id, datetime, start, end, content, properties, "
+                    f"footprint, {_PROPERTY_COLUMNS}) "
+                    f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, {_PROPERTY_VALUES})",
                     (
                         collection_id,
                         item["id"],
@@ -219,8 +259,6 @@ class SQLiteStore(CatalogStore):
             clauses.append(f"i.rowid IN ({union})")
             for b in boxes:
                 params.extend([b[2], b[0], b[3], b[1]])
-            clauses.append("polar_intersects(i.footprint, ?)")
-            params.append(shapely.to_wkb(area))
         if request.datetime is not None:
             start, end = request.datetime
             if end is not None:
@@ -233,6 +271,10 @@ class SQLiteStore(CatalogStore):
             sql, extra = to_sql(request.filter)
             clauses.append(sql)
             params.extend(extra)
+        if area is not None:
+            # the exact (shapely) test last: SQLite tests the cheap terms first
+            clauses.append("polar_intersects(i.footprint, ?)")
+            params.append(shapely.to_wkb(area))
         return (" AND ".join(clauses) or "1"), params
 
     def _order(self, request: SearchRequest) -> tuple[str, list[Any]]:
@@ -240,8 +282,10 @@ class SQLiteStore(CatalogStore):
         params: list[Any] = []
         for name, direction in request.sortby:
             column = _SORT_COLUMNS.get(name)
+            prop = name.removeprefix("properties.")
+            if column is None and prop in INDEXED_PROPERTIES:
+                column = f"i.{INDEXED_PROPERTIES[prop]}"
             if column is None:
-                prop = name.removeprefix("properties.")
                 column = "json_extract(i.properties, ?)"
                 params.append('$."' + prop.replace('"', "") + '"')
             parts.append(f"{column} {direction.upper()}")
@@ -251,21 +295,48 @@ class SQLiteStore(CatalogStore):
         return ", ".join(parts), params
 
     def search(self, request: SearchRequest) -> SearchPage:
+        """One page: the rowids of the page first (answered from indexes where the planner can),
+        then the JSON of those rows only, all in one read snapshot."""
         offset = parse_offset_token(request.token)
         where, params = self._where(request)
         order, order_params = self._order(request)
-        rows = self._query(
-            f"SELECT i.content FROM items i WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*params, *order_params, request.limit + 1, offset],
-        )
-        more = len(rows) > request.limit
-        features = [json.loads(r[0]) for r in rows[: request.limit]]
-        if not more:
-            matched = offset + len(features)
-        else:
-            matched = int(self._query(f"SELECT count(*) FROM items i WHERE {where}", params)[0][0])
+        spatial = "polar_intersects" in where
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                if spatial:
+                    # the exact footprint test runs once per candidate: page and count in one pass
+                    rows = self._query(
+                        f"SELECT i.rowid, count(*) OVER () FROM items i WHERE {where} "
+                        f"ORDER BY {order} LIMIT ? OFFSET ?",
+                        [*params, *order_params, request.limit + 1, offset],
+                    )
+                    total = int(rows[0][1]) if rows else None
+                else:
+                    rows = self._query(
+                        f"SELECT i.rowid FROM items i WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+                        [*params, *order_params, request.limit + 1, offset],
+                    )
+                    total = None
+                rowids = [r[0] for r in rows]
+                more = len(rowids) > request.limit
+                rowids = rowids[: request.limit]
+                content = dict(
+                    self._query(
+                        f"SELECT rowid, content FROM items WHERE rowid IN ({', '.join('?' * len(rowids))})",
+                        rowids,
+                    )
+                )
+                if not more:
+                    matched = offset + len(rowids)
+                elif total is not None:
+                    matched = total
+                else:
+                    matched = int(self._query(f"SELECT count(*) FROM items i WHERE {where}", params)[0][0])
+            finally:
+                self._db.execute("COMMIT")
         return SearchPage(
-            features=features,
+            features=[json.loads(content[r]) for r in rowids],
             matched=matched,
             next_token=offset_token(offset + request.limit) if more else None,
             prev_token=offset_token(max(0, offset - request.limit)) if offset > 0 else None,
