@@ -13,7 +13,10 @@ import TileLayer from 'ol/layer/Tile';
 import VectorLayer from 'ol/layer/Vector';
 import type BaseLayer from 'ol/layer/Base';
 import MultiLineString from 'ol/geom/MultiLineString';
-import { get as getProjection, toLonLat, transformExtent } from 'ol/proj';
+import MultiPolygon from 'ol/geom/MultiPolygon';
+import { get as getProjection, getTransform, toLonLat, transformExtent } from 'ol/proj';
+import { createEmpty, extend as extendExtent, isEmpty } from 'ol/extent';
+import type { FeatureLike } from 'ol/Feature';
 import { register } from 'ol/proj/proj4';
 import VectorSource from 'ol/source/Vector';
 import XYZ from 'ol/source/XYZ';
@@ -28,7 +31,8 @@ import land from 'world-atlas/land-110m.json';
 import 'ol/ol.css';
 
 import { POLAR_DEFS, POLAR_EXTENT } from './defs';
-import { IEoxLayer, IMapOptions, IPolarMap, Projection, templateForProjection } from './types';
+import { drawnArea, IDrawnArea, IGeometry, IProjector, Position, projectFootprint, visibleIn } from './geometry';
+import { IEoxLayer, IFootprint, IMapOptions, IPolarMap, Projection, templateForProjection } from './types';
 
 export { POLAR_EXTENT };
 
@@ -123,9 +127,18 @@ export class PolarMap implements IPolarMap {
   private loaded = 0;
   private _projection: Projection;
   private resizer: ResizeObserver;
+  private footprints: IFootprint[] = [];
+  private footprintSource = new VectorSource();
+  private areaSource = new VectorSource();
+  private area: IGeometry | null = null;
+  private hovered: string | null = null;
+  private selected: string | null = null;
+  private footprintClickHandlers: ((id: string) => void)[] = [];
+  private footprintHoverHandlers: ((id: string | null) => void)[] = [];
+  private stopDrawing: (() => void) | null = null;
 
   constructor(
-    target: HTMLElement,
+    private target: HTMLElement,
     private options: IMapOptions
   ) {
     registerProjections();
@@ -137,8 +150,48 @@ export class PolarMap implements IPolarMap {
     this.map.on('singleclick', event => {
       const lonLat = toLonLat(event.coordinate, this._projection) as [number, number];
       this.clickHandlers.forEach(handler => handler(lonLat));
+      if (this.stopDrawing === null) {
+        const id = this.footprintAt(event.pixel);
+        if (id !== null) {
+          this.footprintClickHandlers.forEach(handler => handler(id));
+        }
+      }
+    });
+    this.map.on('pointermove', event => {
+      if (event.dragging || this.footprintHoverHandlers.length === 0) {
+        return;
+      }
+      const id = this.stopDrawing === null ? this.footprintAt(event.pixel) : null;
+      this.target.style.cursor = id !== null ? 'pointer' : '';
+      if (id !== this.hovered) {
+        this.footprintHoverHandlers.forEach(handler => handler(id));
+      }
     });
     this.rebuild();
+  }
+
+
+  /** lon/lat <-> map x/y without wrapping longitudes (a box may be drawn on a world copy) */
+  private projector(): IProjector {
+    const forward = getTransform('EPSG:4326', this._projection)!;
+    const inverse = getTransform(this._projection, 'EPSG:4326')!;
+    return {
+      forward: p => forward([p[0], p[1]]) as Position,
+      inverse: p => inverse([p[0], p[1]]) as Position
+    };
+  }
+
+  private footprintAt(pixel: number[]): string | null {
+    let found: string | null = null;
+    this.map.forEachFeatureAtPixel(
+      pixel,
+      feature => {
+        found = String(feature.getId());
+        return true;
+      },
+      { layerFilter: layer => layer.getSource() === this.footprintSource, hitTolerance: 2 }
+    );
+    return found;
   }
 
   get projection(): Projection {
@@ -153,9 +206,78 @@ export class PolarMap implements IPolarMap {
     if (projection === this._projection) {
       return;
     }
+    this.stopDrawing?.();
     this._projection = projection;
     this.map.setView(view(projection));
     this.rebuild();
+  }
+
+  get footprintCount(): number {
+    return this.footprintSource.getFeatures().length;
+  }
+
+  setFootprints(footprints: IFootprint[]): void {
+    this.footprints = footprints.map(f => ({ id: f.id, geometry: f.geometry }));
+    this.drawFootprints();
+  }
+
+  highlightFootprints(hovered: string | null, selected: string | null): void {
+    this.hovered = hovered;
+    this.selected = selected;
+    this.footprintSource.changed();
+  }
+
+  onFootprintClick(handler: (id: string) => void): void {
+    this.footprintClickHandlers.push(handler);
+  }
+
+  onFootprintHover(handler: (id: string | null) => void): void {
+    this.footprintHoverHandlers.push(handler);
+  }
+
+  setSearchArea(geometry: IGeometry | null): void {
+    this.area = geometry;
+    this.drawArea_();
+  }
+
+  fitFootprints(): void {
+    const extent = createEmpty();
+    for (const source of [this.footprintSource, this.areaSource]) {
+      const part = source.getExtent();
+      if (part) {
+        extendExtent(extent, part);
+      }
+    }
+    if (!isEmpty(extent) && extent.every(Number.isFinite)) {
+      this.map.getView().fit(extent, { padding: [20, 20, 20, 20], maxZoom: 10 });
+    }
+  }
+
+  drawArea(handler: (area: IDrawnArea) => void): () => void {
+    this.stopDrawing?.();
+    const source = new VectorSource();
+    const layer = new VectorLayer({ source, className: 'jp-polartep-map-draw' });
+    this.map.addLayer(layer);
+    const draw = new Draw({ source, type: 'Circle', geometryFunction: createBox() });
+    const stop = (): void => {
+      this.map.removeInteraction(draw);
+      this.map.removeLayer(layer);
+      if (this.stopDrawing === stop) {
+        this.stopDrawing = null;
+      }
+      delete this.target.dataset.drawing;
+    };
+    draw.on('drawend', event => {
+      const extent = event.feature.getGeometry()!.getExtent();
+      const projection = this._projection;
+      // the click that ends the box must not also select a footprint: stop after this event
+      setTimeout(stop, 0);
+      handler(drawnArea(extent, projection, this.projector()));
+    });
+    this.map.addInteraction(draw);
+    this.stopDrawing = stop;
+    this.target.dataset.drawing = 'true';
+    return stop;
   }
 
   setLayers(layers: IEoxLayer[]): void {
@@ -240,6 +362,22 @@ export class PolarMap implements IPolarMap {
         layers.push(ol);
       }
     }
+    layers.push(
+      new VectorLayer({
+        className: 'jp-polartep-map-search-area',
+        source: this.areaSource,
+        style: new Style({ stroke: new Stroke({ color: '#1c7ed6', width: 2, lineDash: [6, 4] }) })
+      })
+    );
+    layers.push(
+      new VectorLayer({
+        className: 'jp-polartep-map-stac-footprints',
+        source: this.footprintSource,
+        style: feature => this.footprintStyle(feature)
+      })
+    );
+    this.drawFootprints();
+    this.drawArea_();
     if (this.options.graticule !== false) {
       layers.push(
         new Graticule({
@@ -250,6 +388,57 @@ export class PolarMap implements IPolarMap {
         })
       );
     }
+  }
+
+  /** Footprints as features of the current projection (fill polygons + stroked outline). */
+  private drawFootprints(): void {
+    const project = this.projector().forward;
+    const features: Feature[] = [];
+    for (const footprint of this.footprints) {
+      if (!footprint.geometry || !visibleIn(footprint.geometry, this._projection)) {
+        continue;
+      }
+      const drawn = projectFootprint(footprint.geometry, this._projection, project);
+      if (drawn.polygons.length === 0) {
+        continue;
+      }
+      const feature = new Feature({ geometry: new MultiPolygon(drawn.polygons) });
+      feature.set('outline', new MultiLineString(drawn.outline));
+      feature.setId(footprint.id);
+      features.push(feature);
+    }
+    this.footprintSource.clear(true);
+    this.footprintSource.addFeatures(features);
+    this.target.dataset.footprints = String(features.length);
+    this.target.dataset.projection = this._projection;
+  }
+
+  private drawArea_(): void {
+    this.areaSource.clear(true);
+    if (this.area) {
+      const drawn = projectFootprint(this.area, this._projection, this.projector().forward);
+      if (drawn.outline.length > 0) {
+        this.areaSource.addFeature(new Feature({ geometry: new MultiLineString(drawn.outline) }));
+      }
+    }
+    this.target.dataset.searchArea = this.area ? 'true' : 'false';
+  }
+
+  private footprintStyle(feature: FeatureLike): Style[] {
+    const id = String(feature.getId());
+    const selected = id === this.selected;
+    const hovered = id === this.hovered;
+    const color = selected ? '#c2255c' : hovered ? '#f08c00' : '#d9480f';
+    return [
+      new Style({
+        fill: new Fill({ color: selected || hovered ? 'rgba(240,140,0,0.25)' : 'rgba(217,72,15,0.08)' })
+      }),
+      new Style({
+        geometry: f => f.get('outline'),
+        stroke: new Stroke({ color, width: selected || hovered ? 3 : 1.5 }),
+        zIndex: selected || hovered ? 2 : 1
+      })
+    ];
   }
 
   private olLayer(layer: IEoxLayer): BaseLayer | null {
