@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import proj4 from 'proj4';
 import {
+  areaEnvelope,
   bboxGeometry,
   chooseProjection,
   densifyLonLat,
@@ -192,4 +193,16 @@ test('the map projection follows the data: Arctic, Antarctic or Web Mercator', (
   assert.equal(chooseProjection([[-180, 60, 180, 90], [-180, -90, 180, -60]]), 'EPSG:3857');
   assert.equal(chooseProjection([[0, 40, 10, 45]]), 'EPSG:3857');
   assert.equal(chooseProjection([]), 'EPSG:3857');
+});
+
+test('the bbox enclosing a drawn area: a band to the pole for a cap, west > east across 180°', () => {
+  const p = projector('EPSG:3413');
+  const cap = drawnArea([-1_000_000, -1_000_000, 1_000_000, 1_000_000], 'EPSG:3413', p);
+  const [w, s, e, n] = areaEnvelope(cap);
+  assert.deepEqual([w, e, n], [-180, 180, 90]);
+  // the corners of the 2000 km square are the farthest points: ~ 77.4°N
+  assert.ok(Math.abs(s - p.inverse([1_000_000, 1_000_000])[1]) < 0.01);
+  const [cx, cy] = p.forward([180, 75]);
+  const across = areaEnvelope(drawnArea([cx - 200_000, cy - 200_000, cx + 200_000, cy + 200_000], 'EPSG:3413', p));
+  assert.ok(across[0] > 170 && across[2] < -170, `${across}`);
 });

@@ -405,6 +405,28 @@ export function drawnArea(extent: number[], projection: ProjectionCode, projecto
 }
 
 /**
+ * The lon/lat bbox that encloses a drawn area: the exact bbox when there is one, a full-longitude
+ * band up to the pole for a pole cap, west > east for two parts cut at 180°.
+ */
+export function areaEnvelope(area: IDrawnArea): number[] {
+  if (area.bbox) {
+    return [...area.bbox];
+  }
+  const polygons = polygonsOf(area.geometry);
+  const [w, s, e, n] = lonLatBounds(polygons) ?? [-180, -90, 180, 90];
+  if (area.containsPole) {
+    return area.projection === 'EPSG:3031' ? [-180, -90, 180, n] : [-180, s, 180, 90];
+  }
+  if (area.crossesDateline && polygons.length === 2) {
+    const east = polygons.map(p => lonLatBounds([p])!);
+    const westPart = east.find(b => b[0] > 0) ?? east[0];
+    const eastPart = east.find(b => b[2] < 0) ?? east[1];
+    return [westPart[0], s, eastPart[2], n];
+  }
+  return [w, s, e, n];
+}
+
+/**
  * The projection a search or its results call for: Arctic when everything is north of `limit`°,
  * Antarctic when everything is south of -`limit`°, Web Mercator otherwise.
  */

@@ -15,7 +15,7 @@ import type BaseLayer from 'ol/layer/Base';
 import MultiLineString from 'ol/geom/MultiLineString';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import { get as getProjection, getTransform, toLonLat, transformExtent } from 'ol/proj';
-import { createEmpty, extend as extendExtent, isEmpty } from 'ol/extent';
+import { createEmpty, extend as extendExtent, extendCoordinate, isEmpty } from 'ol/extent';
 import type { FeatureLike } from 'ol/Feature';
 import { register } from 'ol/proj/proj4';
 import VectorSource from 'ol/source/Vector';
@@ -31,7 +31,7 @@ import land from 'world-atlas/land-110m.json';
 import 'ol/ol.css';
 
 import { POLAR_DEFS, POLAR_EXTENT } from './defs';
-import { drawnArea, IDrawnArea, IGeometry, IProjector, Position, projectFootprint, visibleIn } from './geometry';
+import { areaEnvelope, bboxGeometry, drawnArea, IDrawnArea, IGeometry, IProjector, Position, projectFootprint, visibleIn } from './geometry';
 import { IEoxLayer, IFootprint, IMapOptions, IPolarMap, Projection, templateForProjection } from './types';
 
 export { POLAR_EXTENT };
@@ -303,8 +303,18 @@ export class PolarMap implements IPolarMap {
       south = Math.max(south, -85);
       north = Math.min(north, 85);
     }
-    const extent = transformExtent([west, south, east, north], 'EPSG:4326', this._projection, 21);
-    if (extent.every(Number.isFinite)) {
+    let extent = transformExtent([west, south, east, north], 'EPSG:4326', this._projection, 21);
+    if (west > east && !isPolar(this._projection)) {
+      extent = transformExtent([west, south, east + 360, north], 'EPSG:4326', this._projection, 21);
+    } else if (west > east) {
+      // across 180°: the extent of the band's densified outline (transformExtent reads W > E as
+      // the other way round the globe)
+      const band = bboxGeometry([west, south, east, north]);
+      const drawn = projectFootprint(band, this._projection, this.projector().forward);
+      extent = createEmpty();
+      drawn.polygons.flat(2).forEach(([x, y]) => extendCoordinate(extent, [x, y]));
+    }
+    if (!isEmpty(extent) && extent.every(Number.isFinite)) {
       this.map.getView().fit(extent, { padding: [20, 20, 20, 20], maxZoom: 12 });
     }
   }
@@ -320,7 +330,8 @@ export class PolarMap implements IPolarMap {
     const draw = new Draw({ source, type: 'Circle', geometryFunction: createBox() });
     draw.on('drawend', event => {
       const extent = event.feature.getGeometry()!.getExtent();
-      handler(transformExtent(extent, this._projection, 'EPSG:4326', 21));
+      // the lon/lat bbox enclosing the box (a polar box is no bbox: see drawArea for the shape)
+      handler(areaEnvelope(drawnArea(extent, this._projection, this.projector())));
     });
     this.map.addInteraction(draw);
     return () => {
