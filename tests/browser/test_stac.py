@@ -91,6 +91,26 @@ def test_polar_search_paging_item_and_inserted_code(page: Any, seeded: Lab) -> N
     expect(cell.locator(".jp-OutputArea-output").first).to_contain_text("3 items", timeout=120_000)
 
 
+#: the page position of a painted footprint pixel (the one nearest the map's centre), to click it
+FOOTPRINT_PIXEL = """() => {
+  const canvas = document.querySelector('.jp-polartep-stac-map .jp-polartep-map-stac-footprints canvas');
+  if (!canvas || !canvas.width) return null;
+  const rect = canvas.getBoundingClientRect();
+  const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+  let best = null;
+  for (let y = 0; y < canvas.height; y += 2) {
+    for (let x = 0; x < canvas.width; x += 2) {
+      if (data[(y * canvas.width + x) * 4 + 3] < 20) continue;
+      const d = (x - canvas.width / 2) ** 2 + (y - canvas.height / 2) ** 2;
+      if (!best || d < best[2]) best = [x, y, d];
+    }
+  }
+  if (!best) return null;
+  const scale = rect.width / canvas.width;
+  return [rect.left + best[0] * scale, rect.top + best[1] * scale];
+}"""
+
+
 def seed_demo(lab: Lab) -> int:
     """The demo collection of `make lab` (polartep_lab.stac.demo), once per lab; its item count."""
     items = demo_items()
@@ -174,6 +194,7 @@ def test_demo_collection_footprints_on_the_polar_map_and_a_drawn_box(page: Any, 
     # When a box around the North Pole is drawn on the Arctic map with the mouse
     panel.get_by_role("button", name="Draw box").click()
     expect(the_map).to_have_attribute("data-drawing", "true")
+    the_map.scroll_into_view_if_needed()
     box = the_map.bounding_box()
     assert box is not None
     cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
@@ -196,7 +217,9 @@ def test_demo_collection_footprints_on_the_polar_map_and_a_drawn_box(page: Any, 
     expect(the_map).to_have_attribute("data-footprints", str(drawn))
     the_map.screenshot(path=str(ARTIFACTS / "stac-footprints-arctic-drawn-box.png"))
     # When a footprint is clicked on the map, its item opens
-    page.mouse.click(cx, cy)
+    target = page.evaluate(FOOTPRINT_PIXEL)
+    assert target is not None, "no footprint painted on the map"
+    page.mouse.click(target[0], target[1])
     expect(panel.get_by_role("region", name="Item")).to_be_visible()
     panel.get_by_role("button", name="Back to results").click()
     # When the code of the drawn search is inserted and run
@@ -204,3 +227,18 @@ def test_demo_collection_footprints_on_the_polar_map_and_a_drawn_box(page: Any, 
     expect(cell).to_contain_text("intersects=")
     # Then the notebook finds the same number of items as the panel
     expect(cell.locator(".jp-OutputArea-output").first).to_contain_text(f"{drawn} items", timeout=120_000)
+
+    # When the user switches the map to Web Mercator and draws a box there
+    panel.get_by_label("Map projection").select_option("EPSG:3857")
+    expect(the_map).to_have_attribute("data-projection", "EPSG:3857")
+    panel.get_by_role("button", name="Draw box").click()
+    the_map.scroll_into_view_if_needed()
+    box = the_map.bounding_box()
+    assert box is not None
+    cx, cy = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.mouse.click(cx - 50, cy - 30)
+    page.mouse.move(cx + 50, cy + 30)
+    page.mouse.click(cx + 50, cy + 30)
+    # Then the box is an exact lon/lat bbox: it goes into the bbox field, no polygon is kept
+    expect(panel.get_by_label("Bounding box")).to_have_value(re.compile(r"^-?[\d.]+(,-?[\d.]+){3}$"))
+    expect(panel.get_by_test_id("stac-area")).to_have_count(0)

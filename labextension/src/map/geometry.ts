@@ -456,7 +456,8 @@ export function describeArea(area: IDrawnArea): string {
   const bounds = lonLatBounds(polygonsOf(area.geometry));
   const lat = bounds ? (area.projection === 'EPSG:3031' ? bounds[3] : bounds[1]) : 0;
   if (area.containsPole) {
-    return `${where} box around the ${area.projection === 'EPSG:3031' ? 'South' : 'North'} Pole (to ${round(lat, 1)}°)`;
+    const pole = area.projection === 'EPSG:3031' ? 'South' : 'North';
+    return `${where} box around the ${pole} Pole (to ${round(lat, 1)}°)`;
   }
   return `${where} box, a polygon${parts > 1 ? ` in ${parts} parts across 180°` : ''}`;
 }

@@ -31,7 +31,17 @@ import land from 'world-atlas/land-110m.json';
 import 'ol/ol.css';
 
 import { POLAR_DEFS, POLAR_EXTENT } from './defs';
-import { areaEnvelope, bboxGeometry, drawnArea, IDrawnArea, IGeometry, IProjector, Position, projectFootprint, visibleIn } from './geometry';
+import {
+  areaEnvelope,
+  bboxGeometry,
+  drawnArea,
+  IDrawnArea,
+  IGeometry,
+  IProjector,
+  Position,
+  projectFootprint,
+  visibleIn
+} from './geometry';
 import { IEoxLayer, IFootprint, IMapOptions, IPolarMap, Projection, templateForProjection } from './types';
 
 export { POLAR_EXTENT };
