@@ -174,6 +174,57 @@ async def test_insert_code_reproduces_the_search(jp_fetch: Any, polartep_data_di
     assert "['across-dateline', 'west-of-dateline']" in out.decode()
 
 
+async def test_insert_code_reproduces_an_area_drawn_on_the_polar_map(
+    jp_fetch: Any, polartep_data_dir: Path
+) -> None:
+    # Given the workspace catalog with polar items
+    await fetch_json(jp_fetch, "polartep", "stac", "collections", method="POST", body=collection())
+    await fetch_json(
+        jp_fetch, "polartep", "stac", "collections", "sea-ice", "items", method="POST",
+        body={"type": "FeatureCollection", "features": polar_items()},
+    )  # fmt: skip
+    # And a search as the panel sends a box drawn around the North Pole on the Arctic map:
+    # a polygon closed along the pole (RFC 7946), a CQL2 text filter and a date range
+    cap = {
+        "type": "Polygon",
+        "coordinates": [[[-180, 61.5], [-90, 61.2], [0, 61.8], [90, 61.1], [180, 61.5], [180, 90],
+                         [-180, 90], [-180, 61.5]]],
+    }  # fmt: skip
+    search = {
+        "collections": ["sea-ice"],
+        "intersects": cap,
+        "datetime": "2024-03-01T00:00:00Z/2024-03-31T23:59:59Z",
+        "filter": "eo:cloud_cover <= 20",
+        "filter-lang": "cql2-text",
+        "limit": 1,
+    }
+    code, panel = await fetch_json(
+        jp_fetch, "polartep", "api", "stac", "catalogs", "workspace", "search", method="POST", body=search
+    )
+    assert code == 200
+    panel_ids = {f["id"] for f in panel["features"]}
+    matched = panel["numberMatched"]
+    assert matched >= 2, panel  # the test means something only if several pages are involved
+    code, body = await fetch_json(
+        jp_fetch, "polartep", "api", "stac", "catalogs", "workspace", "code", method="POST", body=search
+    )
+    assert code == 200
+    assert "intersects=" in body["code"] and "filter=" in body["code"] and "datetime=" in body["code"]
+    # When the code runs in a fresh interpreter on the same data dir, as a kernel would
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", body["code"].removesuffix("items") + "print(sorted(i.id for i in items))",
+        env={"POLARTEP_DATA_DIR": str(polartep_data_dir), "PATH": __import__("os").environ["PATH"]},
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
+    )  # fmt: skip
+    out, err = await asyncio.wait_for(proc.communicate(), 120)
+    assert proc.returncode == 0, err.decode()
+    lines = out.decode().splitlines()
+    # Then it finds as many items as the panel matched (every page), the first page among them
+    assert lines[0] == f"{matched} items"
+    found = set(json.loads(lines[1].replace("'", '"')))
+    assert len(found) == matched and panel_ids <= found
+
+
 async def test_pystac_client_works_unmodified(
     jp_fetch: Any, jp_http_port: int, jp_base_url: str, jp_auth_header: dict[str, str]
 ) -> None:

@@ -13,7 +13,10 @@ import TileLayer from 'ol/layer/Tile';
 import VectorLayer from 'ol/layer/Vector';
 import type BaseLayer from 'ol/layer/Base';
 import MultiLineString from 'ol/geom/MultiLineString';
-import { get as getProjection, toLonLat, transformExtent } from 'ol/proj';
+import MultiPolygon from 'ol/geom/MultiPolygon';
+import { get as getProjection, getTransform, toLonLat, transformExtent } from 'ol/proj';
+import { createEmpty, extend as extendExtent, extendCoordinate, isEmpty } from 'ol/extent';
+import type { FeatureLike } from 'ol/Feature';
 import { register } from 'ol/proj/proj4';
 import VectorSource from 'ol/source/Vector';
 import XYZ from 'ol/source/XYZ';
@@ -27,16 +30,21 @@ import land from 'world-atlas/land-110m.json';
 
 import 'ol/ol.css';
 
-import { IEoxLayer, IMapOptions, IPolarMap, Projection, templateForProjection } from './types';
+import { POLAR_DEFS, POLAR_EXTENT } from './defs';
+import {
+  areaEnvelope,
+  bboxGeometry,
+  drawnArea,
+  IDrawnArea,
+  IGeometry,
+  IProjector,
+  Position,
+  projectFootprint,
+  visibleIn
+} from './geometry';
+import { IEoxLayer, IFootprint, IMapOptions, IPolarMap, Projection, templateForProjection } from './types';
 
-/** Half the side of the polar grids (metres), as NASA GIBS and the workspace tiler use. */
-export const POLAR_EXTENT = 4194304;
-const POLAR_DEFS: Record<string, string> = {
-  'EPSG:3413':
-    '+proj=stere +lat_0=90 +lat_ts=70 +lon_0=-45 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs',
-  'EPSG:3031':
-    '+proj=stere +lat_0=-90 +lat_ts=-71 +lon_0=0 +k=1 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs +type=crs'
-};
+export { POLAR_EXTENT };
 
 let registered = false;
 function registerProjections(): void {
@@ -129,9 +137,18 @@ export class PolarMap implements IPolarMap {
   private loaded = 0;
   private _projection: Projection;
   private resizer: ResizeObserver;
+  private footprints: IFootprint[] = [];
+  private footprintSource = new VectorSource();
+  private areaSource = new VectorSource();
+  private area: IGeometry | null = null;
+  private hovered: string | null = null;
+  private selected: string | null = null;
+  private footprintClickHandlers: ((id: string) => void)[] = [];
+  private footprintHoverHandlers: ((id: string | null) => void)[] = [];
+  private stopDrawing: (() => void) | null = null;
 
   constructor(
-    target: HTMLElement,
+    private target: HTMLElement,
     private options: IMapOptions
   ) {
     registerProjections();
@@ -143,8 +160,48 @@ export class PolarMap implements IPolarMap {
     this.map.on('singleclick', event => {
       const lonLat = toLonLat(event.coordinate, this._projection) as [number, number];
       this.clickHandlers.forEach(handler => handler(lonLat));
+      if (this.stopDrawing === null) {
+        const id = this.footprintAt(event.pixel);
+        if (id !== null) {
+          this.footprintClickHandlers.forEach(handler => handler(id));
+        }
+      }
+    });
+    this.map.on('pointermove', event => {
+      if (event.dragging || this.footprintHoverHandlers.length === 0) {
+        return;
+      }
+      const id = this.stopDrawing === null ? this.footprintAt(event.pixel) : null;
+      this.target.style.cursor = id !== null ? 'pointer' : '';
+      if (id !== this.hovered) {
+        this.footprintHoverHandlers.forEach(handler => handler(id));
+      }
     });
     this.rebuild();
+  }
+
+
+  /** lon/lat <-> map x/y without wrapping longitudes (a box may be drawn on a world copy) */
+  private projector(): IProjector {
+    const forward = getTransform('EPSG:4326', this._projection)!;
+    const inverse = getTransform(this._projection, 'EPSG:4326')!;
+    return {
+      forward: p => forward([p[0], p[1]]) as Position,
+      inverse: p => inverse([p[0], p[1]]) as Position
+    };
+  }
+
+  private footprintAt(pixel: number[]): string | null {
+    let found: string | null = null;
+    this.map.forEachFeatureAtPixel(
+      pixel,
+      feature => {
+        found = String(feature.getId());
+        return true;
+      },
+      { layerFilter: layer => layer.getSource() === this.footprintSource, hitTolerance: 2 }
+    );
+    return found;
   }
 
   get projection(): Projection {
@@ -159,9 +216,78 @@ export class PolarMap implements IPolarMap {
     if (projection === this._projection) {
       return;
     }
+    this.stopDrawing?.();
     this._projection = projection;
     this.map.setView(view(projection));
     this.rebuild();
+  }
+
+  get footprintCount(): number {
+    return this.footprintSource.getFeatures().length;
+  }
+
+  setFootprints(footprints: IFootprint[]): void {
+    this.footprints = footprints.map(f => ({ id: f.id, geometry: f.geometry }));
+    this.drawFootprints();
+  }
+
+  highlightFootprints(hovered: string | null, selected: string | null): void {
+    this.hovered = hovered;
+    this.selected = selected;
+    this.footprintSource.changed();
+  }
+
+  onFootprintClick(handler: (id: string) => void): void {
+    this.footprintClickHandlers.push(handler);
+  }
+
+  onFootprintHover(handler: (id: string | null) => void): void {
+    this.footprintHoverHandlers.push(handler);
+  }
+
+  setSearchArea(geometry: IGeometry | null): void {
+    this.area = geometry;
+    this.drawArea_();
+  }
+
+  fitFootprints(): void {
+    const extent = createEmpty();
+    for (const source of [this.footprintSource, this.areaSource]) {
+      const part = source.getExtent();
+      if (part) {
+        extendExtent(extent, part);
+      }
+    }
+    if (!isEmpty(extent) && extent.every(Number.isFinite)) {
+      this.map.getView().fit(extent, { padding: [20, 20, 20, 20], maxZoom: 10 });
+    }
+  }
+
+  drawArea(handler: (area: IDrawnArea) => void): () => void {
+    this.stopDrawing?.();
+    const source = new VectorSource();
+    const layer = new VectorLayer({ source, className: 'jp-polartep-map-draw' });
+    this.map.addLayer(layer);
+    const draw = new Draw({ source, type: 'Circle', geometryFunction: createBox() });
+    const stop = (): void => {
+      this.map.removeInteraction(draw);
+      this.map.removeLayer(layer);
+      if (this.stopDrawing === stop) {
+        this.stopDrawing = null;
+      }
+      delete this.target.dataset.drawing;
+    };
+    draw.on('drawend', event => {
+      const extent = event.feature.getGeometry()!.getExtent();
+      const projection = this._projection;
+      // the click that ends the box must not also select a footprint: stop after this event
+      setTimeout(stop, 0);
+      handler(drawnArea(extent, projection, this.projector()));
+    });
+    this.map.addInteraction(draw);
+    this.stopDrawing = stop;
+    this.target.dataset.drawing = 'true';
+    return stop;
   }
 
   setLayers(layers: IEoxLayer[]): void {
@@ -187,8 +313,18 @@ export class PolarMap implements IPolarMap {
       south = Math.max(south, -85);
       north = Math.min(north, 85);
     }
-    const extent = transformExtent([west, south, east, north], 'EPSG:4326', this._projection, 21);
-    if (extent.every(Number.isFinite)) {
+    let extent = transformExtent([west, south, east, north], 'EPSG:4326', this._projection, 21);
+    if (west > east && !isPolar(this._projection)) {
+      extent = transformExtent([west, south, east + 360, north], 'EPSG:4326', this._projection, 21);
+    } else if (west > east) {
+      // across 180°: the extent of the band's densified outline (transformExtent reads W > E as
+      // the other way round the globe)
+      const band = bboxGeometry([west, south, east, north]);
+      const drawn = projectFootprint(band, this._projection, this.projector().forward);
+      extent = createEmpty();
+      drawn.polygons.flat(2).forEach(([x, y]) => extendCoordinate(extent, [x, y]));
+    }
+    if (!isEmpty(extent) && extent.every(Number.isFinite)) {
       this.map.getView().fit(extent, { padding: [20, 20, 20, 20], maxZoom: 12 });
     }
   }
@@ -204,7 +340,8 @@ export class PolarMap implements IPolarMap {
     const draw = new Draw({ source, type: 'Circle', geometryFunction: createBox() });
     draw.on('drawend', event => {
       const extent = event.feature.getGeometry()!.getExtent();
-      handler(transformExtent(extent, this._projection, 'EPSG:4326', 21));
+      // the lon/lat bbox enclosing the box (a polar box is no bbox: see drawArea for the shape)
+      handler(areaEnvelope(drawnArea(extent, this._projection, this.projector())));
     });
     this.map.addInteraction(draw);
     return () => {
@@ -246,6 +383,22 @@ export class PolarMap implements IPolarMap {
         layers.push(ol);
       }
     }
+    layers.push(
+      new VectorLayer({
+        className: 'jp-polartep-map-search-area',
+        source: this.areaSource,
+        style: new Style({ stroke: new Stroke({ color: '#1c7ed6', width: 2, lineDash: [6, 4] }) })
+      })
+    );
+    layers.push(
+      new VectorLayer({
+        className: 'jp-polartep-map-stac-footprints',
+        source: this.footprintSource,
+        style: feature => this.footprintStyle(feature)
+      })
+    );
+    this.drawFootprints();
+    this.drawArea_();
     if (this.options.graticule !== false) {
       layers.push(
         new Graticule({
@@ -256,6 +409,57 @@ export class PolarMap implements IPolarMap {
         })
       );
     }
+  }
+
+  /** Footprints as features of the current projection (fill polygons + stroked outline). */
+  private drawFootprints(): void {
+    const project = this.projector().forward;
+    const features: Feature[] = [];
+    for (const footprint of this.footprints) {
+      if (!footprint.geometry || !visibleIn(footprint.geometry, this._projection)) {
+        continue;
+      }
+      const drawn = projectFootprint(footprint.geometry, this._projection, project);
+      if (drawn.polygons.length === 0) {
+        continue;
+      }
+      const feature = new Feature({ geometry: new MultiPolygon(drawn.polygons) });
+      feature.set('outline', new MultiLineString(drawn.outline));
+      feature.setId(footprint.id);
+      features.push(feature);
+    }
+    this.footprintSource.clear(true);
+    this.footprintSource.addFeatures(features);
+    this.target.dataset.footprints = String(features.length);
+    this.target.dataset.projection = this._projection;
+  }
+
+  private drawArea_(): void {
+    this.areaSource.clear(true);
+    if (this.area) {
+      const drawn = projectFootprint(this.area, this._projection, this.projector().forward);
+      if (drawn.outline.length > 0) {
+        this.areaSource.addFeature(new Feature({ geometry: new MultiLineString(drawn.outline) }));
+      }
+    }
+    this.target.dataset.searchArea = this.area ? 'true' : 'false';
+  }
+
+  private footprintStyle(feature: FeatureLike): Style[] {
+    const id = String(feature.getId());
+    const selected = id === this.selected;
+    const hovered = id === this.hovered;
+    const color = selected ? '#c2255c' : hovered ? '#f08c00' : '#d9480f';
+    return [
+      new Style({
+        fill: new Fill({ color: selected || hovered ? 'rgba(240,140,0,0.25)' : 'rgba(217,72,15,0.08)' })
+      }),
+      new Style({
+        geometry: f => f.get('outline'),
+        stroke: new Stroke({ color, width: selected || hovered ? 3 : 1.5 }),
+        zIndex: selected || hovered ? 2 : 1
+      })
+    ];
   }
 
   private olLayer(layer: IEoxLayer): BaseLayer | null {

@@ -1,3 +1,7 @@
+import type { IDrawnArea, IGeometry } from './geometry';
+
+export type { IDrawnArea, IGeometry } from './geometry';
+
 /**
  * Layers in EOX's eox-map layer JSON, so a layer configured in one panel can be pasted into a story
  * or a dashboard unchanged: `{type, properties: {id, title}, source: {type, ...}, visible, opacity, style}`.
@@ -45,6 +49,12 @@ export interface IMapOptions {
   onlineBasemaps?: Partial<Record<Projection, string>>;
 }
 
+/** A footprint to draw (a STAC item's geometry, lon/lat GeoJSON). */
+export interface IFootprint {
+  id: string;
+  geometry: IGeometry | null;
+}
+
 /** What the lazily loaded map offers to panels. */
 export interface IPolarMap {
   readonly projection: Projection;
@@ -58,6 +68,29 @@ export interface IPolarMap {
   onClick(handler: (lonLat: [number, number]) => void): void;
   /** draw a WGS84 bbox [west, south, east, north] with the mouse (shift-drag) */
   drawBbox(handler: (bbox: number[]) => void): () => void;
+  /**
+   * Footprints drawn for the current projection (densified; pole caps and 180° cuts drawn whole).
+   * The map element carries `data-footprints` (how many are drawn) and `data-projection`.
+   */
+  setFootprints(footprints: IFootprint[]): void;
+  /** number of footprints drawn in the current projection (those of the other hemisphere are not) */
+  readonly footprintCount: number;
+  /** emphasise the hovered and the selected footprint */
+  highlightFootprints(hovered: string | null, selected: string | null): void;
+  /** the id of a clicked footprint */
+  onFootprintClick(handler: (id: string) => void): void;
+  /** the id of the footprint under the pointer (null when it leaves) */
+  onFootprintHover(handler: (id: string | null) => void): void;
+  /** outline a search area (lon/lat GeoJSON), or none */
+  setSearchArea(geometry: IGeometry | null): void;
+  /** fit the view to the footprints and the search area */
+  fitFootprints(): void;
+  /**
+   * Draw a box with the mouse (click two corners) and get the search area it means: an exact
+   * bbox on Web Mercator, a lon/lat polygon (cut at 180°, or a pole cap) on a polar map.
+   * Returns a function that stops drawing; drawing also stops after one box.
+   */
+  drawArea(handler: (area: IDrawnArea) => void): () => void;
   /** number of raster tiles loaded so far (tests and status lines read it) */
   readonly tilesLoaded: number;
   dispose(): void;

@@ -58,6 +58,8 @@ export namespace Stac {
   export interface ISearch {
     collections?: string[];
     bbox?: number[];
+    /** GeoJSON geometry (lon/lat); a box drawn on a polar map is sent this way */
+    intersects?: { type: string; coordinates?: unknown };
     datetime?: string;
     filter?: string | Record<string, unknown>;
     'filter-lang'?: string;

@@ -20,6 +20,11 @@ export function parseBbox(text: string): number[] | null {
   return parts;
 }
 
+/** A bbox as text that parses back to the same numbers (no rounding beyond 1e-6°). */
+export function formatExactBbox(bbox: number[]): string {
+  return bbox.map(v => String(Math.round(v * 1e6) / 1e6)).join(',');
+}
+
 /** True when a bbox crosses the dateline (west > east). */
 export function crossesDateline(bbox: number[]): boolean {
   return bbox[0] > bbox[2];

@@ -1,8 +1,12 @@
 import { Poll } from '@lumino/polling';
 import { ISignal, Signal } from '@lumino/signaling';
 
+import { chooseProjection, IDrawnArea, lonLatBounds, polygonsOf, ProjectionCode } from '../map/geometry';
 import { Stac, StacClient } from './client';
-import { interval, parseBbox } from './format';
+import { formatExactBbox, interval, parseBbox } from './format';
+
+/** The map's projection: chosen from the data ('auto') or by the user. */
+export type MapChoice = 'auto' | ProjectionCode;
 
 /** The search form as the user typed it. */
 export interface ISearchForm {
@@ -61,9 +65,74 @@ export class StacBrowserModel {
     return this._lastSearch;
   }
 
+  /** A box drawn on a polar map (sent as `intersects`); null when the bbox field says it all. */
+  get area(): IDrawnArea | null {
+    return this._area;
+  }
+  get mapChoice(): MapChoice {
+    return this._mapChoice;
+  }
+  /** The item whose footprint is under the pointer (map or results list). */
+  get hovered(): string | null {
+    return this._hovered;
+  }
+
   setForm(patch: Partial<ISearchForm>): void {
     this._form = { ...this._form, ...patch };
+    if (patch.bbox !== undefined) {
+      this._area = null; // a typed bbox replaces a drawn area
+    }
     this._changed.emit();
+  }
+
+  /** A box drawn on the map: an exact bbox goes into the bbox field, anything else is a polygon. */
+  setArea(area: IDrawnArea | null): void {
+    if (area?.bbox) {
+      this._form = { ...this._form, bbox: formatExactBbox(area.bbox) };
+      this._area = null;
+    } else {
+      this._area = area;
+      if (area) {
+        this._form = { ...this._form, bbox: '' };
+      }
+    }
+    this._changed.emit();
+  }
+
+  setMapChoice(choice: MapChoice): void {
+    this._mapChoice = choice;
+    this._changed.emit();
+  }
+
+  setHovered(id: string | null): void {
+    if (id !== this._hovered) {
+      this._hovered = id;
+      this._changed.emit();
+    }
+  }
+
+  /**
+   * The projection of the map: the user's choice, else the one the search area calls for (Arctic
+   * north of 50°N, Antarctic south of 50°S), else the one of the results, else Web Mercator.
+   */
+  get mapProjection(): ProjectionCode {
+    if (this._mapChoice !== 'auto') {
+      return this._mapChoice;
+    }
+    if (this._area) {
+      return this._area.projection; // keep the map the box was drawn on
+    }
+    let typed: number[] | null = null;
+    try {
+      typed = parseBbox(this._form.bbox);
+    } catch {
+      typed = null;
+    }
+    if (typed) {
+      return chooseProjection([typed]);
+    }
+    const items = this._results?.features ?? [];
+    return chooseProjection(items.map(item => item.bbox ?? lonLatBounds(polygonsOf(item.geometry as never))));
   }
 
   refreshNow(): Promise<void> {
@@ -108,6 +177,7 @@ export class StacBrowserModel {
     this._collection = collection;
     this._results = null;
     this._item = null;
+    this._hovered = null;
     this._changed.emit();
   }
 
@@ -136,7 +206,9 @@ export class StacBrowserModel {
       body.collections = [this._collection.id];
     }
     const bbox = parseBbox(this._form.bbox);
-    if (bbox) {
+    if (this._area) {
+      body.intersects = this._area.geometry;
+    } else if (bbox) {
       body.bbox = bbox;
     }
     const when = interval(this._form.start, this._form.end);
@@ -257,4 +329,7 @@ export class StacBrowserModel {
   private _tokens: string[] = [];
   private _lastSearch: Stac.ISearch | null = null;
   private _form: ISearchForm = { bbox: '', start: '', end: '', filter: '', limit: 20 };
+  private _area: IDrawnArea | null = null;
+  private _mapChoice: MapChoice = 'auto';
+  private _hovered: string | null = null;
 }

@@ -2,9 +2,11 @@ import { ReactWidget } from '@jupyterlab/apputils';
 import { CommandRegistry } from '@lumino/commands';
 import React, { useEffect, useState } from 'react';
 
+import { createMap, IPolarMap, PROJECTIONS } from '../map';
+import { bboxGeometry, describeArea } from '../map/geometry';
 import { Stac } from './client';
 import { formatBbox, formatBytes, formatInterval, thumbnailOf } from './format';
-import { StacBrowserModel } from './model';
+import { MapChoice, StacBrowserModel } from './model';
 
 /** The command of the tiles feature that previews an item on the shared map. */
 export const PREVIEW_COMMAND = 'polartep:tiles-preview';
@@ -152,6 +154,15 @@ function SearchForm(props: { model: StacBrowserModel; actions: IBrowserActions }
           Anywhere
         </button>
       </div>
+      {model.area && (
+        <div className="jp-polartep-stac-area" data-testid="stac-area">
+          Search area drawn on the map: {describeArea(model.area)}; sent as a polygon (intersects), not a
+          lon/lat bbox.{' '}
+          <button type="button" className="jp-polartep-stac-small" onClick={() => model.setArea(null)}>
+            Clear
+          </button>
+        </div>
+      )}
       <div className="jp-polartep-stac-row">
         <label>
           From
@@ -212,7 +223,13 @@ function Results(props: { model: StacBrowserModel }): JSX.Element | null {
       </div>
       <ul className="jp-polartep-list">
         {results.features.map(item => (
-          <li key={`${item.collection}/${item.id}`}>
+          <li
+            key={`${item.collection}/${item.id}`}
+            data-item={item.id}
+            className={item.id === model.hovered ? 'jp-polartep-stac-hovered' : undefined}
+            onMouseEnter={() => model.setHovered(item.id)}
+            onMouseLeave={() => model.setHovered(null)}
+          >
             <button className="jp-polartep-link" onClick={() => void model.openItem(item)}>
               {item.id}
             </button>
@@ -230,6 +247,147 @@ function Results(props: { model: StacBrowserModel }): JSX.Element | null {
         <button disabled={!model.hasNext() || model.busy} onClick={() => void model.nextPage()}>
           Next
         </button>
+      </div>
+    </section>
+  );
+}
+
+/** The shared map under the search form: footprints of the page of results, the search area,
+ * a projection picker ('Auto' follows the data) and a draw-box tool. */
+function SearchMap(props: { model: StacBrowserModel; actions: IBrowserActions }): JSX.Element {
+  const { model, actions } = props;
+  const host = React.useRef<HTMLDivElement>(null);
+  const map = React.useRef<IPolarMap | null>(null);
+  const stopDrawing = React.useRef<(() => void) | null>(null);
+  const [ready, setReady] = useState(false);
+  const [drawing, setDrawing] = useState(false);
+  const [count, setCount] = useState(0);
+  const projection = model.mapProjection;
+  const results = model.results;
+
+  useEffect(() => {
+    let disposed = false;
+    void createMap(host.current!, { projection }).then(
+      created => {
+        if (disposed) {
+          created.dispose();
+          return;
+        }
+        map.current = created;
+        created.onFootprintHover(id => model.setHovered(id));
+        created.onFootprintClick(id => {
+          const item = model.results?.features.find(f => f.id === id);
+          if (item) {
+            void model.openItem(item);
+          }
+        });
+        setReady(true);
+      },
+      error => actions.notifyError(`Cannot load the map: ${error instanceof Error ? error.message : error}`)
+    );
+    return () => {
+      disposed = true;
+      map.current?.dispose();
+      map.current = null;
+    };
+  }, []);
+
+  // a new projection or a new page of results: redraw and fit
+  useEffect(() => {
+    const m = map.current;
+    if (!m) {
+      return;
+    }
+    m.setProjection(projection);
+    m.setFootprints((results?.features ?? []).map(item => ({ id: item.id, geometry: item.geometry as never })));
+    setCount(m.footprintCount);
+    m.fitFootprints();
+  }, [ready, projection, results]);
+
+  useEffect(() => {
+    const area = model.area;
+    let geometry = area?.geometry ?? null;
+    if (!geometry) {
+      try {
+        const body = model.searchBody();
+        geometry = body.bbox ? bboxGeometry(body.bbox) : null;
+      } catch {
+        geometry = null;
+      }
+    }
+    map.current?.setSearchArea(geometry);
+  }, [ready, projection, model.area, model.form.bbox]);
+
+  useEffect(() => {
+    map.current?.highlightFootprints(model.hovered, model.item?.id ?? null);
+  }, [ready, model.hovered, model.item]);
+
+  const toggleDraw = (): void => {
+    if (stopDrawing.current) {
+      stopDrawing.current();
+      stopDrawing.current = null;
+      setDrawing(false);
+      return;
+    }
+    const m = map.current;
+    if (!m) {
+      return;
+    }
+    setDrawing(true);
+    stopDrawing.current = m.drawArea(area => {
+      stopDrawing.current = null;
+      setDrawing(false);
+      model.setArea(area);
+    });
+  };
+
+  const total = results?.features.length ?? 0;
+  return (
+    <section aria-label="Map" className="jp-polartep-stac-mapbox">
+      <div className="jp-polartep-stac-row">
+        <label>
+          Map
+          <select
+            aria-label="Map projection"
+            value={model.mapChoice}
+            onChange={e => {
+              stopDrawing.current?.();
+              stopDrawing.current = null;
+              setDrawing(false);
+              model.setMapChoice(e.target.value as MapChoice);
+            }}
+          >
+            <option value="auto">Auto ({PROJECTIONS.find(p => p.code === projection)?.label})</option>
+            {PROJECTIONS.map(p => (
+              <option key={p.code} value={p.code}>
+                {p.label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          aria-pressed={drawing}
+          disabled={!ready}
+          title="Click two corners of a box on the map"
+          onClick={toggleDraw}
+        >
+          {drawing ? 'Cancel drawing' : 'Draw box'}
+        </button>
+      </div>
+      <div
+        ref={host}
+        className="jp-polartep-stac-map"
+        data-ready={ready ? 'true' : 'false'}
+        aria-label="Footprints map"
+      />
+      <div className="jp-polartep-stac-detail" data-testid="stac-footprints" data-count={count}>
+        {drawing
+          ? 'Click two corners of the search box on the map.'
+          : results
+            ? `${count} of ${total} footprints on the map` +
+              (count < total ? ' (the others are outside this projection)' : '')
+            : 'Search to see the footprints.'}
       </div>
     </section>
   );
@@ -360,6 +518,7 @@ function BrowserView(props: {
             {formatInterval(collection.extent?.temporal?.interval?.[0])}
           </div>
           <SearchForm model={model} actions={actions} />
+          <SearchMap model={model} actions={actions} />
           {model.item ? <ItemDetails model={model} commands={commands} actions={actions} /> : <Results model={model} />}
         </section>
       )}
