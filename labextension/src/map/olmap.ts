@@ -129,6 +129,7 @@ export class PolarMap implements IPolarMap {
   private loaded = 0;
   private _projection: Projection;
   private resizer: ResizeObserver;
+  private target: HTMLElement;
 
   constructor(
     target: HTMLElement,
@@ -137,6 +138,8 @@ export class PolarMap implements IPolarMap {
     registerProjections();
     this._projection = options.projection;
     this.map = new OLMap({ target, view: view(options.projection), layers: [] });
+    this.target = target;
+    this.markProjection();
     // panels are often laid out after the map is created: follow the element's size
     this.resizer = new ResizeObserver(() => this.map.updateSize());
     this.resizer.observe(target);
@@ -161,7 +164,13 @@ export class PolarMap implements IPolarMap {
     }
     this._projection = projection;
     this.map.setView(view(projection));
+    this.markProjection();
     this.rebuild();
+  }
+
+  /** The view's projection as `data-projection` on the map element (for styles and tests). */
+  private markProjection(): void {
+    this.target.dataset.projection = this.map.getView().getProjection().getCode();
   }
 
   setLayers(layers: IEoxLayer[]): void {
