@@ -3,9 +3,10 @@
 The collection ``polar-sea-ice-concentration`` holds monthly Arctic fields in EPSG:3413 (NSIDC
 Sea Ice Polar Stereographic North) and a few Antarctic ones in EPSG:3031. The fields are synthetic
 but plausible: 0-100 % concentration, a smooth ice edge whose latitude follows the season and
-wobbles with longitude, a marginal ice zone a few degrees wide, land (a schematic coastline) and the
-area outside the grid's disc masked as nodata (255). Rasters are written with rio-cogeo
-(``cog_translate``, deflate profile) and items made with rio-stac (proj, raster and eo extensions),
+wobbles with longitude, a marginal ice zone a few degrees wide; land and the area outside the
+grid's disc are nodata (255). Land is Natural Earth's 1:110m land (the world-atlas data the map
+draws as its coastline), so land on the tiles lines up with the coast. Rasters are written with
+rio-cogeo (``cog_translate``, deflate profile) and items made with rio-stac (proj, raster and eo extensions),
 so the workspace has real data to search, tile and open with rioxarray, with no network.
 
 ``concentration(...)`` gives the value any pixel must hold, so tests can check tiles and pixel
@@ -15,11 +16,13 @@ workspace catalog (idempotent).
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import warnings
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -75,46 +78,82 @@ def edge_latitude(hemisphere: str, when: datetime, lon: Any) -> Any:
     return seasonal + wobble
 
 
-def is_land(hemisphere: str, lon: Any, lat: Any) -> Any:
-    """A schematic coastline: continents south of ~70°N plus Greenland; Antarctica south of ~70°S."""
-    alat = np.abs(lat)
-    if hemisphere == "north":
-        coast = 69.0 + 2.5 * np.sin(np.radians(3 * lon + 30)) + 1.5 * np.cos(np.radians(lon))
-        seas = (
-            ((lon > -35) & (lon < 55))  # Greenland, Norwegian and Barents Seas
-            | ((lon > -95) & (lon < -55) & (alat > 56))  # Hudson Bay, Baffin Bay
-            | ((lon > 172) | (lon < -165))  # Bering Sea
-        )
-        greenland = ((lon + 42.0) / 16.0) ** 2 + ((lat - 72.5) / 10.5) ** 2 <= 1.0
-        return (alat < coast) & ~seas | greenland
-    coast = 71.0 + 3.0 * np.sin(np.radians(2 * lon)) + 1.5 * np.cos(np.radians(5 * lon))
-    return alat > coast
+LAND = Path(__file__).parent / "land" / "land-110m.json"
 
 
-def concentration(hemisphere: str, when: datetime, lon: Any, lat: Any) -> Any:
-    """Sea-ice concentration (%, uint8) at lon/lat; NODATA on land. Arrays or scalars."""
+@cache
+def _land() -> Any:
+    """Natural Earth 1:110m land (world-atlas TopoJSON, the map's coastline) as one shapely geometry."""
+    import shapely
+    from shapely.geometry import MultiPolygon, Polygon
+
+    topo = json.loads(LAND.read_text())
+    (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
+    arcs = []
+    for arc in topo["arcs"]:  # quantized, delta-encoded positions
+        pts = np.cumsum(np.asarray(arc, dtype="float64"), axis=0)
+        arcs.append(np.column_stack([pts[:, 0] * sx + tx, pts[:, 1] * sy + ty]))
+
+    def ring(indexes: list[int]) -> list[Any]:
+        coords: list[Any] = []
+        for i in indexes:
+            part = arcs[i] if i >= 0 else arcs[~i][::-1]
+            coords.extend(part[1:] if coords else part)  # consecutive arcs share an end point
+        return coords
+
+    polygons = []
+    for geometry in topo["objects"]["land"]["geometries"]:
+        parts = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
+        for rings in parts:
+            outer, *holes = (ring(r) for r in rings)
+            polygons.append(Polygon(outer, holes))
+    land = shapely.make_valid(MultiPolygon(polygons))
+    shapely.prepare(land)
+    return land
+
+
+def is_land(lon: Any, lat: Any) -> Any:
+    """Land (Natural Earth 1:110m) at lon/lat; the data stop short of 85°S, Antarctica goes on to the pole."""
+    import shapely
+
+    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+    return shapely.contains_xy(_land(), lon, lat) | (lat < -84.0)
+
+
+def ice(hemisphere: str, when: datetime, lon: Any, lat: Any) -> Any:
+    """Sea-ice concentration (%, uint8) at lon/lat ignoring land: 0 % equatorward of the edge,
+    rising over a ~4° marginal ice zone to a pack of 90-98 %. Arrays or scalars."""
     lon = np.asarray(lon, dtype="float64")
     alat = np.abs(np.asarray(lat, dtype="float64"))
     edge = edge_latitude(hemisphere, when, lon)
-    # 0 % at the edge, rising over a ~4° marginal ice zone to a pack of 85-100 %
     pack = 94.0 + 4.0 * np.sin(np.radians(3 * lon)) * np.cos(np.radians(9 * (alat - 60)))
     ramp = np.clip((alat - edge) / 4.0, 0.0, 1.0)
-    value = np.rint(np.clip(pack * ramp, 0.0, 100.0)).astype("uint8")
-    return np.where(is_land(hemisphere, lon, lat), NODATA, value).astype("uint8")
+    return np.rint(np.clip(pack * ramp, 0.0, 100.0)).astype("uint8")
 
 
-def field(scene: Scene, size: int = SIZE, half: float = HALF) -> tuple[np.ndarray, Any]:
-    """The scene's raster (1, size, size) and its affine transform (pixel-centre sampling)."""
+def concentration(hemisphere: str, when: datetime, lon: Any, lat: Any) -> Any:
+    """The demo field: :func:`ice` with land masked as NODATA."""
+    return np.where(is_land(lon, lat), NODATA, ice(hemisphere, when, lon, lat)).astype("uint8")
+
+
+@cache
+def _grid(epsg: int, size: int, half: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """lon, lat of the pixel centres of a pole-centred grid, and where it has no data (land, off-disc)."""
     from pyproj import Transformer
-    from rasterio.transform import from_bounds
 
     res = 2 * half / size
     centres = -half + res * (np.arange(size) + 0.5)
     xx, yy = np.meshgrid(centres, centres[::-1])
-    to_lonlat = Transformer.from_crs(f"EPSG:{scene.epsg}", "EPSG:4326", always_xy=True)
-    lon, lat = to_lonlat.transform(xx, yy)
-    data = concentration(scene.hemisphere, scene.when, lon, lat)
-    data = np.where(np.hypot(xx, yy) > half, NODATA, data).astype("uint8")  # a disc, as NSIDC's
+    lon, lat = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True).transform(xx, yy)
+    return lon, lat, is_land(lon, lat) | (np.hypot(xx, yy) > half)  # a disc, as NSIDC's
+
+
+def field(scene: Scene, size: int = SIZE, half: float = HALF) -> tuple[np.ndarray, Any]:
+    """The scene's raster (1, size, size) and its affine transform (pixel-centre sampling)."""
+    from rasterio.transform import from_bounds
+
+    lon, lat, empty = _grid(scene.epsg, size, half)
+    data = np.where(empty, NODATA, ice(scene.hemisphere, scene.when, lon, lat)).astype("uint8")
     return data[None, :, :], from_bounds(-half, -half, half, half, size, size)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -67,6 +68,17 @@ class TilePreviewHelper:
 
     def painted(self, layer_class: str) -> int:
         return int(self.page.evaluate(PAINTED, f".{layer_class} canvas"))
+
+    def wait_settled(self, layer_class: str, polls: int = 3, timeout: float = 60.0) -> int:
+        """Wait until the layer's painted pixels stop changing (every visible tile drawn)."""
+        deadline = time.monotonic() + timeout
+        last, same = -1, 0
+        while time.monotonic() < deadline and same < polls:
+            self.page.wait_for_timeout(700)
+            now = self.painted(layer_class)
+            same = same + 1 if now == last else 0
+            last = now
+        return last
 
     def wait_painted(self, layer_class: str, minimum: int) -> None:
         self.page.wait_for_function(
@@ -185,14 +197,15 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
     jlab: JupyterLabPage, sea_ice: list[dict[str, Any]]
 ) -> None:
     page = jlab.page
+    tiles = page.locator(".jp-polartep-tiles")
     traffic = TileTraffic(page)
     preview = TilePreviewHelper(jlab)
     # Given the demo sea-ice collection (Arctic COGs in EPSG:3413, monthly) in the workspace catalog
     preview.open()
     # When the collection is previewed with a colormap
-    page.get_by_label("Collection").fill(COG_COLLECTION)
-    page.get_by_label("Colormap").select_option("viridis")
-    page.get_by_role("button", name="Show").click()
+    tiles.get_by_label("Collection", exact=True).fill(COG_COLLECTION)
+    tiles.get_by_label("Colormap", exact=True).select_option("viridis")
+    tiles.get_by_role("button", name="Show").click()
     status = page.get_by_test_id("polartep-tiles-status")
     date = page.get_by_test_id("polartep-tiles-date")
     # Then it opens on the Arctic map at its first date, with a slider over the six Arctic dates
@@ -200,10 +213,11 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
     expect(date).to_have_text("2024-01-15 (1/6)")
     expect(page.locator(".jp-polartep-tiles-map")).to_have_attribute("data-projection", "EPSG:3413")
     # And the rescale comes from the items' raster statistics
-    expect(page.get_by_label("Rescale")).to_have_value(re.compile(r"^0,(9\d|100)$"))
+    expect(tiles.get_by_label("Rescale", exact=True)).to_have_value(re.compile(r"^0,(9\d|100)$"))
     # And the tiles are drawn (not transparent), over the offline coastline
     preview.wait_painted("jp-polartep-map-raster", 5_000)
     assert preview.painted("jp-polartep-map-coast") > 100
+    preview.wait_settled("jp-polartep-map-raster")
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "tiles-sea-ice-3413.png"))
     january = traffic.matching("EPSG3413Quad", "sic-north-20240115")
@@ -222,7 +236,7 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
 
     # When the slider moves to the next date
     before = page.evaluate(SIGNATURE, ".jp-polartep-map-raster canvas")
-    page.get_by_label("Date").focus()
+    tiles.get_by_label("Date", exact=True).focus()
     page.keyboard.press("ArrowRight")
     expect(date).to_have_text("2024-02-15 (2/6)")
     # Then the tiles of February's item are requested and drawn, and they differ from January's
@@ -241,18 +255,19 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
 
 def test_demo_collection_across_projections(jlab: JupyterLabPage, sea_ice: list[dict[str, Any]]) -> None:
     page = jlab.page
+    tiles = page.locator(".jp-polartep-tiles")
     traffic = TileTraffic(page)
     preview = TilePreviewHelper(jlab)
     mapped = page.locator(".jp-polartep-tiles-map")
     date = page.get_by_test_id("polartep-tiles-date")
     # Given the demo collection on the Arctic map
     preview.open()
-    page.get_by_label("Collection").fill(COG_COLLECTION)
-    page.get_by_role("button", name="Show").click()
+    tiles.get_by_label("Collection", exact=True).fill(COG_COLLECTION)
+    tiles.get_by_role("button", name="Show").click()
     expect(date).to_have_text("2024-01-15 (1/6)", timeout=60_000)
     preview.wait_painted("jp-polartep-map-raster", 5_000)
     # When the map switches to the Antarctic projection
-    page.get_by_label("Projection").select_option("EPSG:3031")
+    tiles.get_by_label("Projection", exact=True).select_option("EPSG:3031")
     # Then the view is in EPSG:3031, the slider holds the Antarctic dates (nearest first), and the
     # Antarctic item's tiles load in the EPSG3031Quad grid
     expect(mapped).to_have_attribute("data-projection", "EPSG:3031")
@@ -260,11 +275,12 @@ def test_demo_collection_across_projections(jlab: JupyterLabPage, sea_ice: list[
     expect(page.get_by_test_id("polartep-tiles-status")).to_contain_text("EPSG3031Quad")
     preview.wait_painted("jp-polartep-map-raster", 5_000)
     assert preview.painted("jp-polartep-map-coast") > 100
+    preview.wait_settled("jp-polartep-map-raster")
     page.screenshot(path=str(ARTIFACTS / "tiles-sea-ice-3031.png"))
     south = traffic.matching("EPSG3031Quad", "sic-south-20240215")
     assert south and max(int((decode_png(b)[-1] > 0).sum()) for b in south.values()) > 1_000
     # When it switches to Web Mercator
-    page.get_by_label("Projection").select_option("EPSG:3857")
+    tiles.get_by_label("Projection", exact=True).select_option("EPSG:3857")
     # Then both hemispheres' dates are on the slider, and February (two items) is a mosaic
     expect(mapped).to_have_attribute("data-projection", "EPSG:3857")
     expect(date).to_have_text("2024-02-15 (2/6)")
@@ -272,4 +288,5 @@ def test_demo_collection_across_projections(jlab: JupyterLabPage, sea_ice: list[
     preview.wait_painted("jp-polartep-map-raster", 2_000)
     mosaic = traffic.matching("/mosaic/tiles/WebMercatorQuad/")
     assert mosaic and max(int((decode_png(b)[-1] > 0).sum()) for b in mosaic.values()) > 100
+    preview.wait_settled("jp-polartep-map-raster")
     page.screenshot(path=str(ARTIFACTS / "tiles-sea-ice-3857.png"))

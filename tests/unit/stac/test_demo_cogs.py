@@ -13,8 +13,9 @@ from polartep_lab.stac.demo_cogs import (
     COG_COLLECTION,
     NODATA,
     concentration,
-    edge_latitude,
     demo_cog_collection,
+    edge_latitude,
+    ice,
     make_cogs,
     scenes,
     seed_cog_demo,
@@ -91,13 +92,15 @@ def test_the_ice_edge_follows_the_season() -> None:
     march, september = datetime(2024, 3, 15, tzinfo=UTC), datetime(2024, 9, 15, tzinfo=UTC)
     assert concentration("north", march, 20.0, 75.0) > 50
     assert concentration("north", september, 20.0, 75.0) == 0
-    # Land is masked (central Greenland), the central Arctic is pack ice all year
+    # Land is masked (Greenland, Svalbard, Antarctica), the central Arctic is pack ice all year
     assert concentration("north", march, -42.0, 72.0) == NODATA
+    assert concentration("north", march, 16.0, 78.5) == NODATA
+    assert concentration("south", march, 0.0, -89.9) == NODATA != concentration("south", march, 0.0, -60)
     assert concentration("north", september, 0.0, 89.0) >= 85
     # Across the ice edge: open water south of it, a marginal ice zone, then pack ice
     edge = float(edge_latitude("north", march, 20.0))
     lat = np.linspace(60, 89, 59)
-    values = concentration("north", march, 20.0, lat).astype(int)
+    values = ice("north", march, 20.0, lat).astype(int)
     assert np.all(values[lat < edge] == 0) and np.all(values[lat > edge + 4] >= 85)
     zone = values[(lat > edge) & (lat < edge + 4)]
     assert np.all(np.diff(zone) > 0) and 0 < zone.min() < 50 < zone.max()
