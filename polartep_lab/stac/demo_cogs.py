@@ -81,12 +81,8 @@ def edge_latitude(hemisphere: str, when: datetime, lon: Any) -> Any:
 LAND = Path(__file__).parent / "land" / "land-110m.json"
 
 
-@cache
-def _land() -> Any:
-    """Natural Earth 1:110m land (world-atlas TopoJSON, the map's coastline) as one shapely geometry."""
-    import shapely
-    from shapely.geometry import MultiPolygon, Polygon
-
+def _land_rings() -> list[list[np.ndarray]]:
+    """Natural Earth 1:110m land (world-atlas TopoJSON, the map's coastline) as lon/lat rings."""
     topo = json.loads(LAND.read_text())
     (sx, sy), (tx, ty) = topo["transform"]["scale"], topo["transform"]["translate"]
     arcs = []
@@ -94,30 +90,56 @@ def _land() -> Any:
         pts = np.cumsum(np.asarray(arc, dtype="float64"), axis=0)
         arcs.append(np.column_stack([pts[:, 0] * sx + tx, pts[:, 1] * sy + ty]))
 
-    def ring(indexes: list[int]) -> list[Any]:
-        coords: list[Any] = []
-        for i in indexes:
-            part = arcs[i] if i >= 0 else arcs[~i][::-1]
-            coords.extend(part[1:] if coords else part)  # consecutive arcs share an end point
-        return coords
+    def ring(indexes: list[int]) -> np.ndarray:
+        parts = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indexes]
+        return np.concatenate([parts[0], *(p[1:] for p in parts[1:])])  # arcs share end points
 
     polygons = []
     for geometry in topo["objects"]["land"]["geometries"]:
         parts = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
-        for rings in parts:
-            outer, *holes = (ring(r) for r in rings)
-            polygons.append(Polygon(outer, holes))
-    land = shapely.make_valid(MultiPolygon(polygons))
+        polygons.extend([ring(r) for r in rings] for rings in parts)
+    return polygons
+
+
+@cache
+def _land(epsg: int) -> Any:
+    """The land of one hemisphere in its polar stereographic CRS (one prepared shapely geometry).
+
+    Tested in projected coordinates: in lon/lat, continents cut at 180° (Eurasia) are not simple
+    polygons, while in a polar projection their rings close up; the map draws the same vertices.
+    """
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import Polygon
+
+    north = epsg == 3413
+    to_grid = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
+    polygons = []
+    for rings in _land_rings():
+        lats = rings[0][:, 1]
+        if (north and (lats.max() < 30 or lats.min() < -60)) or (not north and lats.min() > -30):
+            continue  # the other hemisphere (and nothing near the pole this grid cannot reach)
+        projected = [np.column_stack(to_grid.transform(r[:, 0], r[:, 1])) for r in rings]
+        polygons.append(shapely.make_valid(Polygon(projected[0], projected[1:])))
+    land = shapely.union_all(polygons)
     shapely.prepare(land)
     return land
 
 
-def is_land(lon: Any, lat: Any) -> Any:
+def is_land(hemisphere: str, lon: Any, lat: Any) -> Any:
     """Land (Natural Earth 1:110m) at lon/lat; the data stop short of 85°S, Antarctica goes on to the pole."""
+    from pyproj import Transformer
+
+    epsg = 3413 if hemisphere == "north" else 3031
+    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
+    x, y = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True).transform(lon, lat)
+    return _land_xy(epsg, x, y) | (lat < -84.0)
+
+
+def _land_xy(epsg: int, x: Any, y: Any) -> Any:
     import shapely
 
-    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-    return shapely.contains_xy(_land(), lon, lat) | (lat < -84.0)
+    return shapely.contains_xy(_land(epsg), x, y)
 
 
 def ice(hemisphere: str, when: datetime, lon: Any, lat: Any) -> Any:
@@ -133,7 +155,7 @@ def ice(hemisphere: str, when: datetime, lon: Any, lat: Any) -> Any:
 
 def concentration(hemisphere: str, when: datetime, lon: Any, lat: Any) -> Any:
     """The demo field: :func:`ice` with land masked as NODATA."""
-    return np.where(is_land(lon, lat), NODATA, ice(hemisphere, when, lon, lat)).astype("uint8")
+    return np.where(is_land(hemisphere, lon, lat), NODATA, ice(hemisphere, when, lon, lat)).astype("uint8")
 
 
 @cache
@@ -145,7 +167,8 @@ def _grid(epsg: int, size: int, half: float) -> tuple[np.ndarray, np.ndarray, np
     centres = -half + res * (np.arange(size) + 0.5)
     xx, yy = np.meshgrid(centres, centres[::-1])
     lon, lat = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True).transform(xx, yy)
-    return lon, lat, is_land(lon, lat) | (np.hypot(xx, yy) > half)  # a disc, as NSIDC's
+    land = _land_xy(epsg, xx, yy) | (lat < -84.0)
+    return lon, lat, land | (np.hypot(xx, yy) > half)  # a disc, as NSIDC's
 
 
 def field(scene: Scene, size: int = SIZE, half: float = HALF) -> tuple[np.ndarray, Any]:
