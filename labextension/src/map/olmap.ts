@@ -81,6 +81,12 @@ function coastlines(projection: Projection): Feature[] {
   for (const line of lines) {
     let current: number[][] = [];
     for (const point of line) {
+      const last = current[current.length - 1];
+      if (projection === 'EPSG:3857' && last && Math.abs(point[0] - last[0]) > 180) {
+        // a line cut at the antimeridian: on a flat map it must not streak across the world
+        parts.push(current);
+        current = [];
+      }
       if (keep(point[1])) {
         current.push(point);
       } else if (current.length > 0) {

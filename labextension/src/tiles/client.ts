@@ -105,7 +105,10 @@ export class TilesClient {
 
   /** Pixel values at a point (the tiler's `point` endpoint). */
   async point(layer: Tiles.ILayer, lon: number, lat: number): Promise<{ values: unknown[]; band_names?: string[] }> {
-    const url = (layer.point ?? '').replace('{lon}', lon.toFixed(6)).replace('{lat}', lat.toFixed(6));
+    if (!layer.point) {
+      throw new Error('no pixel values on a mosaic: pick a date with a single item, or one raster');
+    }
+    const url = layer.point.replace('{lon}', lon.toFixed(6)).replace('{lat}', lat.toFixed(6));
     const path = url ? tilerPath(url) : null;
     if (!path) {
       throw new Error('pixel values are only available from the workspace tiler');

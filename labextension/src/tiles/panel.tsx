@@ -53,6 +53,8 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   /** the items of the collection / search being previewed, and the search that found them */
   const scenes = React.useRef<{ search: Record<string, unknown>; items: ISceneItem[] } | null>(null);
   const searchRef = React.useRef<Record<string, unknown> | null>(initial.search ?? null);
+  /** the latest date asked for: answers to earlier slider positions are dropped */
+  const dateRequest = React.useRef(0);
 
   React.useEffect(() => {
     let disposed = false;
@@ -128,6 +130,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
     }
     setDateIndex(index);
     setPixel('');
+    const asked = ++dateRequest.current;
     const only = date.items.length === 1 ? date.items[0] : null;
     const hemisphere = HEMISPHERE_BBOX[code];
     const search: Record<string, unknown> = { ...current.search, datetime: date.datetime };
@@ -141,6 +144,9 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
       scale
     );
     const described = await client.layer(request);
+    if (asked !== dateRequest.current) {
+      return; // the slider moved on meanwhile
+    }
     const preview: IPreviewRequest = searchRef.current
       ? { search: searchRef.current }
       : { collection: collection || String((current.search.collections as string[])?.[0] ?? '') };
@@ -187,6 +193,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
       return;
     }
     if (!sceneSearch) {
+      dateRequest.current++; // a slider answer still on its way must not replace this layer
       scenes.current = null;
       setDates([]);
     }
