@@ -59,8 +59,10 @@ def _health(service: StacService) -> Health:
 
 def _demo(workspace: Any) -> list[str]:
     from .demo import seed_demo
+    from .demo_cogs import seed_cog_demo
 
-    return seed_demo(workspace)
+    # footprint-only scenes, then real sea-ice concentration COGs under data/sea-ice/
+    return seed_demo(workspace) + seed_cog_demo(workspace)
 
 
 FEATURE = Feature(

@@ -89,6 +89,12 @@ function coastlines(projection: Projection): Feature[] {
   for (const line of lines) {
     let current: number[][] = [];
     for (const point of line) {
+      const last = current[current.length - 1];
+      if (projection === 'EPSG:3857' && last && Math.abs(point[0] - last[0]) > 180) {
+        // a line cut at the antimeridian: on a flat map it must not streak across the world
+        parts.push(current);
+        current = [];
+      }
       if (keep(point[1])) {
         current.push(point);
       } else if (current.length > 0) {
@@ -154,6 +160,7 @@ export class PolarMap implements IPolarMap {
     registerProjections();
     this._projection = options.projection;
     this.map = new OLMap({ target, view: view(options.projection), layers: [] });
+    this.markProjection();
     // panels are often laid out after the map is created: follow the element's size
     this.resizer = new ResizeObserver(() => this.map.updateSize());
     this.resizer.observe(target);
@@ -219,6 +226,7 @@ export class PolarMap implements IPolarMap {
     this.stopDrawing?.();
     this._projection = projection;
     this.map.setView(view(projection));
+    this.markProjection();
     this.rebuild();
   }
 
@@ -288,6 +296,11 @@ export class PolarMap implements IPolarMap {
     this.stopDrawing = stop;
     this.target.dataset.drawing = 'true';
     return stop;
+  }
+
+  /** The view's projection as `data-projection` on the map element (for styles and tests). */
+  private markProjection(): void {
+    this.target.dataset.projection = this.map.getView().getProjection().getCode();
   }
 
   setLayers(layers: IEoxLayer[]): void {

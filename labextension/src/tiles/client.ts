@@ -1,6 +1,7 @@
 /** Client of the tiles feature: layers from the server, JSON endpoints of the tiler via the proxy. */
 import { jsonInit, requestAPI } from '../api';
 import type { IEoxLayer, Projection } from '../map/types';
+import type { ISceneItem } from './scenes';
 
 export namespace Tiles {
   export interface IConfig {
@@ -80,9 +81,34 @@ export class TilesClient {
     return band ?? null;
   }
 
+  /**
+   * Every item of a workspace-catalog search (a collection's items when `search` is
+   * `{collections: [id]}`), following `next` links; at most `max` items.
+   */
+  async searchItems(search: Record<string, unknown>, max = 2000): Promise<ISceneItem[]> {
+    const found: ISceneItem[] = [];
+    let body: Record<string, unknown> = { limit: 500, ...search };
+    for (let page = 0; page < 20 && found.length < max; page++) {
+      const reply = await requestAPI<{ features: ISceneItem[]; links?: { rel: string; body?: Record<string, unknown> }[] }>(
+        'stac/search',
+        jsonInit('POST', body)
+      );
+      found.push(...reply.features);
+      const next = (reply.links ?? []).find(link => link.rel === 'next' && link.body);
+      if (!next || reply.features.length === 0) {
+        break;
+      }
+      body = next.body!;
+    }
+    return found.slice(0, max);
+  }
+
   /** Pixel values at a point (the tiler's `point` endpoint). */
   async point(layer: Tiles.ILayer, lon: number, lat: number): Promise<{ values: unknown[]; band_names?: string[] }> {
-    const url = (layer.point ?? '').replace('{lon}', lon.toFixed(6)).replace('{lat}', lat.toFixed(6));
+    if (!layer.point) {
+      throw new Error('no pixel values on a mosaic: pick a date with a single item, or one raster');
+    }
+    const url = layer.point.replace('{lon}', lon.toFixed(6)).replace('{lat}', lat.toFixed(6));
     const path = url ? tilerPath(url) : null;
     if (!path) {
       throw new Error('pixel values are only available from the workspace tiler');

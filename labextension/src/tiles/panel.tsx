@@ -4,14 +4,21 @@ import * as React from 'react';
 
 import { createMap, IPolarMap, Projection, PROJECTIONS } from '../map';
 import { Tiles, TilesClient } from './client';
+import { commonRescale, dateLabel, HEMISPHERE_BBOX, ISceneDate, ISceneItem, nearestDate, sceneDates, suitedProjection } from './scenes';
 
 export const COLORMAPS = ['', 'viridis', 'magma', 'cividis', 'blues', 'ice', 'rdbu', 'terrain', 'gray'];
 
-/** What the preview shows; the `polartep:tiles-preview` command's args. */
+/**
+ * What the preview shows; the `polartep:tiles-preview` command's args. A `collection` without an
+ * `item`, or a workspace-catalog `search`, is shown date by date with a time slider.
+ */
 export interface IPreviewRequest {
   url?: string;
   collection?: string;
   item?: string;
+  search?: Record<string, unknown>;
+  /** the slider's date (collection and search previews) */
+  datetime?: string;
   projection?: Projection;
   rescale?: string;
   colormap_name?: string;
@@ -40,7 +47,14 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   const [layer, setLayer] = React.useState<Tiles.ILayer | null>(null);
   const [pixel, setPixel] = React.useState('');
   const [busy, setBusy] = React.useState(false);
+  const [dates, setDates] = React.useState<ISceneDate[]>([]);
+  const [dateIndex, setDateIndex] = React.useState(0);
   const layerRef = React.useRef<Tiles.ILayer | null>(null);
+  /** the items of the collection / search being previewed, and the search that found them */
+  const scenes = React.useRef<{ search: Record<string, unknown>; items: ISceneItem[] } | null>(null);
+  const searchRef = React.useRef<Record<string, unknown> | null>(initial.search ?? null);
+  /** the latest date asked for: answers to earlier slider positions are dropped */
+  const dateRequest = React.useRef(0);
 
   React.useEffect(() => {
     let disposed = false;
@@ -62,8 +76,8 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
             error => setPixel(`${lat.toFixed(3)}°, ${lon.toFixed(3)}°: ${errorMessage(error)}`)
           );
         });
-        if (initial.url || (initial.collection && initial.item)) {
-          void show();
+        if (initial.url || initial.collection || initial.search) {
+          void show(!initial.rescale);
         }
       },
       error => Notification.error(`Cannot load the map: ${errorMessage(error)}`)
@@ -74,28 +88,125 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
     };
   }, []);
 
+  /** Display options of the form, as a layer request. */
+  const styled = (request: Tiles.ILayerRequest, scale = rescale): Tiles.ILayerRequest => {
+    if (scale.trim()) {
+      request.rescale = scale.trim();
+    }
+    if (colormap) {
+      request.colormap_name = colormap;
+    }
+    return request;
+  };
+
+  /** Put a described layer on the map (in its projection) and remember it. */
+  const display = (described: Tiles.ILayer, request: IPreviewRequest, fit: boolean) => {
+    layerRef.current = described;
+    setLayer(described);
+    setProjection(described.projection);
+    onRequest({ ...request, projection: described.projection });
+    const m = map.current;
+    if (m) {
+      m.setProjection(described.projection);
+      m.setLayers([{ ...described.layer, opacity }]);
+      if (fit && described.bounds) {
+        m.fitBounds(described.bounds);
+      }
+    }
+  };
+
+  /** Show one date of the collection / search: its item, or a mosaic when it has several. */
+  const showDate = async (
+    all: ISceneDate[],
+    index: number,
+    code: Projection,
+    scale: string,
+    fit: boolean
+  ): Promise<void> => {
+    const current = scenes.current;
+    const date = all[index];
+    if (!current || !date) {
+      return;
+    }
+    setDateIndex(index);
+    setPixel('');
+    const asked = ++dateRequest.current;
+    const only = date.items.length === 1 ? date.items[0] : null;
+    const hemisphere = HEMISPHERE_BBOX[code];
+    const search: Record<string, unknown> = { ...current.search, datetime: date.datetime };
+    if (hemisphere && !('bbox' in search) && !('intersects' in search)) {
+      search.bbox = hemisphere;
+    }
+    const request = styled(
+      only?.collection
+        ? { collection: only.collection, item: only.id, projection: code }
+        : { search, projection: code, title: `${search.collections ?? 'search'} ${dateLabel(date.datetime)}` },
+      scale
+    );
+    const described = await client.layer(request);
+    if (asked !== dateRequest.current) {
+      return; // the slider moved on meanwhile
+    }
+    const preview: IPreviewRequest = searchRef.current
+      ? { search: searchRef.current }
+      : { collection: collection || String((current.search.collections as string[])?.[0] ?? '') };
+    display(described, { ...preview, datetime: date.datetime, rescale: request.rescale, colormap_name: colormap }, fit);
+  };
+
+  /** Preview every date of a collection or search: list its items, then show one date. */
+  const showScenes = async (search: Record<string, unknown>, auto: boolean): Promise<void> => {
+    const items = await client.searchItems(search);
+    if (items.length === 0) {
+      throw new Error('the search found no items to show');
+    }
+    scenes.current = { search, items };
+    const code = projection || suitedProjection(items);
+    const all = sceneDates(items, code);
+    setDates(all);
+    if (all.length === 0) {
+      throw new Error(`no dated item of this search is visible in ${code}`);
+    }
+    let scale = rescale;
+    if (auto && !scale.trim()) {
+      scale = commonRescale(items) ?? '';
+      setRescale(scale);
+    }
+    const wanted = dates[dateIndex]?.datetime ?? initial.datetime;
+    await showDate(all, nearestDate(all, wanted), code, scale, true);
+  };
+
   const show = async (auto = false): Promise<void> => {
-    const request: Tiles.ILayerRequest = {};
+    let request: Tiles.ILayerRequest = {};
+    let sceneSearch: Record<string, unknown> | null = null;
     if (collection && item) {
       request.collection = collection;
       request.item = item;
     } else if (source.trim()) {
       request.url = source.trim();
+    } else if (collection) {
+      sceneSearch = { collections: [collection] };
+      searchRef.current = null;
+    } else if (searchRef.current) {
+      sceneSearch = searchRef.current;
     } else {
-      Notification.error('Give a workspace raster path or URL, or a collection and item');
+      Notification.error('Give a workspace raster path or URL, a collection (and item), or a search');
       return;
+    }
+    if (!sceneSearch) {
+      dateRequest.current++; // a slider answer still on its way must not replace this layer
+      scenes.current = null;
+      setDates([]);
     }
     if (projection) {
       request.projection = projection;
     }
-    if (rescale.trim()) {
-      request.rescale = rescale.trim();
-    }
-    if (colormap) {
-      request.colormap_name = colormap;
-    }
+    request = styled(request);
     setBusy(true);
     try {
+      if (sceneSearch) {
+        await showScenes(sceneSearch, auto);
+        return;
+      }
       let described = await client.layer(request);
       if (auto && !request.rescale) {
         const stats = await client.statistics(described).catch(() => null);
@@ -109,18 +220,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
           }
         }
       }
-      layerRef.current = described;
-      setLayer(described);
-      setProjection(described.projection);
-      onRequest({ ...request, projection: described.projection });
-      const m = map.current;
-      if (m) {
-        m.setProjection(described.projection);
-        m.setLayers([{ ...described.layer, opacity }]);
-        if (described.bounds) {
-          m.fitBounds(described.bounds);
-        }
-      }
+      display(described, request as IPreviewRequest, true);
     } catch (error) {
       Notification.error(errorMessage(error));
     } finally {
@@ -131,9 +231,30 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   const changeProjection = (code: Projection) => {
     setProjection(code);
     map.current?.setProjection(code);
+    if (scenes.current && dates.length > 0) {
+      // the other hemisphere has other items (and dates): keep the nearest date
+      const all = sceneDates(scenes.current.items, code);
+      setDates(all);
+      if (all.length === 0) {
+        map.current?.setLayers([]);
+        setLayer(null);
+        layerRef.current = null;
+        return;
+      }
+      const index = nearestDate(all, dates[dateIndex]?.datetime);
+      showDate(all, index, code, rescale, true).catch(error => Notification.error(errorMessage(error)));
+      return;
+    }
     if (layer?.bounds) {
       map.current?.fitBounds(layer.bounds);
     }
+  };
+
+  const changeDate = (index: number) => {
+    setBusy(true);
+    showDate(dates, index, (projection || 'EPSG:3413') as Projection, rescale, false)
+      .catch(error => Notification.error(errorMessage(error)))
+      .finally(() => setBusy(false));
   };
 
   return (
@@ -156,7 +277,10 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
         </label>
         <label>
           Collection
-          <input aria-label="Collection" value={collection} onChange={e => setCollection(e.target.value)} />
+          <input
+            aria-label="Collection"
+            placeholder="item, or all dates"
+            value={collection} onChange={e => setCollection(e.target.value)} />
         </label>
         <label>
           Item
@@ -219,6 +343,38 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
           Show
         </button>
       </form>
+      {dates.length > 0 && (
+        <div className="jp-polartep-tiles-time" data-testid="polartep-tiles-time">
+          <button
+            className="jp-mod-styled"
+            aria-label="Previous date"
+            disabled={dateIndex <= 0}
+            onClick={() => changeDate(dateIndex - 1)}
+          >
+            ◀
+          </button>
+          <input
+            aria-label="Date"
+            type="range"
+            min={0}
+            max={Math.max(0, dates.length - 1)}
+            step={1}
+            value={dateIndex}
+            onChange={e => changeDate(Number(e.target.value))}
+          />
+          <button
+            className="jp-mod-styled"
+            aria-label="Next date"
+            disabled={dateIndex >= dates.length - 1}
+            onClick={() => changeDate(dateIndex + 1)}
+          >
+            ▶
+          </button>
+          <span className="jp-polartep-tiles-date" data-testid="polartep-tiles-date">
+            {dates[dateIndex] ? dateLabel(dates[dateIndex].datetime) : ''} ({dateIndex + 1}/{dates.length})
+          </span>
+        </div>
+      )}
       <div className="jp-polartep-tiles-map" ref={host} data-testid="polartep-tiles-map" />
       <div className="jp-polartep-tiles-status" data-testid="polartep-tiles-status">
         {layer ? `${layer.title} — ${layer.tile_matrix_set}` : 'No layer'}

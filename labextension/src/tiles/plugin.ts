@@ -9,7 +9,10 @@ import { IPreviewRequest, TilePreview } from './panel';
 const PLUGIN_ID = 'polartep-lab:tiles';
 
 export namespace TilesCommandIDs {
-  /** Open the tile preview; args `{url}` (a COG) or `{collection, item}` (a workspace STAC item). */
+  /**
+   * Open the tile preview; args `{url}` (a COG), `{collection, item}` (a workspace STAC item),
+   * `{collection}` or `{search}` (every date of a collection / workspace search, with a time slider).
+   */
   export const preview = 'polartep:tiles-preview';
   export const open = CommandIDs.openFeature('tiles');
 }
@@ -26,7 +29,8 @@ export const tilesPlugin: JupyterFrontEndPlugin<void> = {
     let counter = 0;
 
     app.commands.addCommand(TilesCommandIDs.preview, {
-      label: args => (args.url || args.item ? 'Preview on Map' : 'Polar TEP: Open Tile Preview'),
+      label: args =>
+        args.url || args.item || args.collection || args.search ? 'Preview on Map' : 'Polar TEP: Open Tile Preview',
       caption: 'Show a raster or STAC item on the polar map',
       icon: polarIcon,
       execute: args => {
@@ -34,6 +38,8 @@ export const tilesPlugin: JupyterFrontEndPlugin<void> = {
           url: (args.url as string) || undefined,
           collection: (args.collection as string) || undefined,
           item: (args.item as string) || undefined,
+          search: (args.search as Record<string, unknown>) || undefined,
+          datetime: (args.datetime as string) || undefined,
           projection: (args.projection as IPreviewRequest['projection']) || undefined,
           rescale: (args.rescale as string) || undefined,
           colormap_name: (args.colormap_name as string) || undefined
@@ -45,7 +51,11 @@ export const tilesPlugin: JupyterFrontEndPlugin<void> = {
           ? `Map: ${request.url.split('/').pop()}`
           : request.item
             ? `Map: ${request.item}`
-            : 'Tile preview';
+            : request.collection
+              ? `Map: ${request.collection}`
+              : request.search
+                ? 'Map: search'
+                : 'Tile preview';
         widget.title.icon = polarIcon;
         widget.title.closable = true;
         app.shell.add(widget, 'main');
