@@ -30,6 +30,7 @@ def build(ctx: FeatureContext) -> TilesService:
         stac=ctx.services.get("stac"),
         raster_api_url=getattr(app, "raster_api_url", ""),
         outbound=ctx.http.policy,
+        http=ctx.http,
     )
 
 

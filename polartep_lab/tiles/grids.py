@@ -73,3 +73,22 @@ def projection_for_bounds(west: float, south: float, east: float, north: float) 
     if north <= -50.0 or (south <= -84.0 and north < 0.0):
         return "EPSG:3031"
     return "EPSG:3857"
+
+
+def write_grid_files(folder: Any) -> list[Any]:
+    """Write the polar grids as OGC TileMatrixSet JSON (``<id>.json``) into ``folder``.
+
+    morecantile (and so titiler-pgstac) loads every JSON file of ``TILEMATRIXSET_DIRECTORY``
+    at import time as an extra grid named after the file: point an eoAPI raster service at that
+    folder and it serves ``EPSG3413Quad`` / ``EPSG3031Quad`` exactly as the embedded tiler does.
+    """
+    from pathlib import Path
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for grid_id in POLAR_GRIDS:
+        path = folder / f"{grid_id}.json"
+        path.write_text(polar_grid(grid_id).model_dump_json(exclude_none=True, by_alias=True))
+        written.append(path)
+    return written

@@ -36,9 +36,15 @@ class TilesService:
         stac: Any | None = None,
         raster_api_url: str = "",
         outbound: OutboundPolicy | None = None,
+        http: Any | None = None,
     ) -> None:
         self.tiler = (raster_api_url or tiler).rstrip("/")
+        #: the embedded tiler (jupyter-server-proxy): workspace files, item files, saved searches
+        self.embedded = tiler.rstrip("/")
+        #: the eoAPI raster service (titiler-pgstac): catalog items and search mosaics
+        self.raster_api = raster_api_url.rstrip("/")
         self.kind = Status.real if raster_api_url else Status.embedded
+        self.http = http  # core.http.OutboundClient: registers searches with the raster API
         self.policy = SourcePolicy([Path(r).resolve() for r in roots], outbound or OutboundPolicy())
         self.data_dir = data_dir
         self.stac = stac
@@ -78,11 +84,13 @@ class TilesService:
         projection = request.projection or (projection_for_bounds(*bounds) if bounds else "EPSG:3857")
         grid = grid_for_projection(projection)
         projection = next((p for p, g in PROJECTION_GRID.items() if g == grid), projection)
-        query = self._query(shown, request)
-        base = f"{self.tiler}/{kind}"
+        query = self._query(shown, request, multi_asset=kind == "stac")
+        # workspace files and item files only the workspace's own tiler can read (a raster API
+        # elsewhere cannot see the workspace): they stay on the embedded tiler in both modes
+        base = f"{self.embedded}/{kind}"
         if self.kind is Status.real and request.collection and request.item:
             # titiler-pgstac reads the item from PgSTAC itself: its item routes, no url=
-            base = f"{self.tiler}/collections/{quote(request.collection)}/items/{quote(request.item)}"
+            base = f"{self.raster_api}/collections/{quote(request.collection)}/items/{quote(request.item)}"
             query.pop("url")
         qs = urlencode(query, doseq=True)
         tiles = {g: f"{base}/tiles/{g}/{{z}}/{{x}}/{{y}}.{request.format}?{qs}" for g in OFFERED}
@@ -138,13 +146,31 @@ class TilesService:
         projection = request.projection or (projection_for_bounds(*bounds) if bounds else "EPSG:3413")
         grid = grid_for_projection(projection)
         projection = next((p for p, g in PROJECTION_GRID.items() if g == grid), projection)
-        query = self._query(shown, request.model_copy(update={"assets": request.assets or ["data"]}))
-        qs = urlencode(query, doseq=True)
-        base = f"{self.tiler}/mosaic"
+        with_assets = request.model_copy(update={"assets": request.assets or ["data"]})
+        extra: dict[str, str] = {}
+        if self.kind is Status.real and request.search is not None:
+            # titiler-pgstac: register the search, then its /searches/{id}/ tile routes
+            search_id = self._register_search(request.search, request.title)
+            base = f"{self.raster_api}/searches/{quote(search_id)}"
+            query = self._query(shown, with_assets, multi_asset=True)
+            query.pop("url")
+            qs = urlencode(query, doseq=True)
+            extra = {
+                "tilejson": f"{base}/{grid}/tilejson.json?{qs}",
+                "wmts": f"{base}/WMTSCapabilities.xml?{qs}",
+                "info": f"{base}/info",
+                "point": f"{base}/point/{{lon}},{{lat}}?{qs}",
+            }
+            shown = base
+        else:
+            query = self._query(shown, with_assets)
+            qs = urlencode(query, doseq=True)
+            base = f"{self.embedded}/mosaic"
         tiles = {g: f"{base}/tiles/{g}/{{z}}/{{x}}/{{y}}.{request.format}?{qs}" for g in OFFERED}
         title = request.title or "search mosaic"
         layer_id = _SAFE_ID.sub("-", f"mosaic-{title}").strip("-")[:80]
         return DescribeLayer(
+            **extra,
             id=layer_id,
             title=title,
             kind="mosaic",
@@ -162,11 +188,38 @@ class TilesService:
         return self.layer(request).tiles[grid_for_projection(projection)]
 
     # ---- helpers --------------------------------------------------------------------------------
-    def _query(self, source: str, request: CreateLayer) -> dict[str, Any]:
+    def _register_search(self, search: dict[str, Any], title: str | None) -> str:
+        """POST the search to titiler-pgstac's ``/searches/register``; its id names the mosaic."""
+        import httpx
+
+        body = registered_search(search)
+        body["metadata"] = {"type": "mosaic", "name": title or "polartep search mosaic"}
+        url = f"{self.raster_api}/searches/register"
+        try:
+            if self.http is not None:
+                with self.http.client() as client:
+                    response = client.post(url, json=body)
+            else:
+                response = httpx.post(url, json=body, timeout=30)
+        except httpx.HTTPError as exc:
+            raise Upstream(f"the raster API cannot register the search: {exc}") from exc
+        if response.status_code >= 400:
+            code, text = response.status_code, response.text[:300]
+            raise Upstream(f"the raster API refused the search ({code}): {text}")
+        try:
+            return str(response.json()["id"])
+        except (ValueError, KeyError, TypeError) as exc:
+            raise Upstream("the raster API answered the search registration without an id") from exc
+
+    def _query(self, source: str, request: CreateLayer, multi_asset: bool = False) -> dict[str, Any]:
         query: dict[str, Any] = {"url": source}
-        if request.assets:
+        if request.assets and request.bidx and multi_asset:
+            # titiler's multi-asset readers take the bands per asset: `assets=data|bidx=1`
+            bands = ",".join(str(b) for b in request.bidx)
+            query["assets"] = [f"{a}|bidx={bands}" for a in request.assets]
+        elif request.assets:
             query["assets"] = request.assets
-        if request.bidx:
+        if request.bidx and not (request.assets and multi_asset):
             query["bidx"] = request.bidx
         if request.expression:
             query["expression"] = request.expression
@@ -192,6 +245,30 @@ class TilesService:
         path = self.data_dir / "items" / safe[0] / f"{safe[1]}.json"
         atomic_write(path, json.dumps(item).encode())
         return item, str(path)
+
+
+def registered_search(search: dict[str, Any]) -> dict[str, Any]:
+    """A workspace catalog search as titiler-pgstac registers it (PgSTAC's search body).
+
+    PgSTAC reads a bbox crossing the antimeridian (west > east) as the band between them, the
+    wrong way round: such a bbox is sent as a split MultiPolygon ``intersects`` instead.
+    """
+    keep = ("collections", "ids", "bbox", "intersects", "datetime", "query", "sortby", "filter")
+    body = {k: v for k, v in search.items() if k in keep and v is not None}
+    lang = search.get("filter-lang", search.get("filter_lang"))
+    if lang:
+        body["filter-lang"] = lang
+    bbox = body.get("bbox")
+    if isinstance(bbox, list) and len(bbox) in (4, 6):
+        west, south, east, north = (bbox[0], bbox[1], bbox[3], bbox[4]) if len(bbox) == 6 else bbox
+        if west > east:
+            del body["bbox"]
+            boxes = [(west, south, 180.0, north), (-180.0, south, east, north)]
+            body["intersects"] = {
+                "type": "MultiPolygon",
+                "coordinates": [[[[w, s], [e, s], [e, n], [w, n], [w, s]]] for w, s, e, n in boxes],
+            }
+    return body
 
 
 def eox_layer(layer_id: str, title: str, template: str, projection: str) -> dict[str, Any]:

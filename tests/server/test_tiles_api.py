@@ -138,7 +138,7 @@ class TestRealRasterAPI:
         return {"raster_api_url": "http://127.0.0.1:9/raster"}
 
     async def test_config_and_layers_use_the_raster_api(
-        self, samples: Path, jp_fetch: Any, jp_serverapp: Any
+        self, samples: Path, jp_fetch: Any, jp_serverapp: Any, jp_base_url: str
     ) -> None:
         code, body = await fetch_json(jp_fetch, "polartep", "api", "tiles")
         assert code == 200 and body["kind"] == "real" and body["tiler"] == "http://127.0.0.1:9/raster"
@@ -146,7 +146,10 @@ class TestRealRasterAPI:
             jp_fetch, "polartep", "api", "tiles", "layers", method="POST", body={"url": f"{SAMPLES}/{ARCTIC}"}
         )
         assert code == 201
-        assert layer["tiles"]["EPSG3413Quad"].startswith("http://127.0.0.1:9/raster/cog/tiles/EPSG3413Quad/")
+        # a workspace file: only the workspace's own tiler can read it (titiler-pgstac has no
+        # /cog routes, and a raster API elsewhere cannot see the workspace)
+        embedded = f"{jp_base_url.rstrip('/')}/polartep/tiles"
+        assert layer["tiles"]["EPSG3413Quad"].startswith(f"{embedded}/cog/tiles/EPSG3413Quad/")
         services = jp_serverapp.web_app.settings["polartep_services"]
         assert "stac" in services, "the stac feature must be on: these layers come from the workspace catalog"
         item = stac_item(samples / ARCTIC, "real-item", collection="real-test")
@@ -168,3 +171,9 @@ class TestRealRasterAPI:
             "http://127.0.0.1:9/raster/collections/real-test/items/real-item/tiles/EPSG3413Quad/"
         )
         assert "url=" not in template and "assets=data" in template
+        # a search of the catalog is registered with the raster API: unreachable here -> 502
+        code, body = await fetch_json(
+            jp_fetch, "polartep", "api", "tiles", "layers", method="POST",
+            body={"search": {"collections": ["real-test"]}},
+        )  # fmt: skip
+        assert code == 502 and "raster API" in body["message"]
