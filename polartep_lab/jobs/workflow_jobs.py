@@ -57,7 +57,9 @@ def workflows_of(jobs: JobService) -> Any:
     return service
 
 
-def submit(jobs: JobService, request: CreateJob, snapshot: dict[str, Any] | None = None) -> str:
+def submit(
+    jobs: JobService, request: CreateJob, snapshot: dict[str, Any] | None = None, **extra: Any
+) -> str:
     """Start the run through the workflows service and create its job record; returns the id."""
     service = workflows_of(jobs)
     path = request.workflow or ""
@@ -79,6 +81,7 @@ def submit(jobs: JobService, request: CreateJob, snapshot: dict[str, Any] | None
         workflow_run=meta.get("name"),
         workflow_backend=service.default_backend,
         dispatcher=jobs.identity,
+        **extra,
     )
     record.update(notebook=path, outputs=[], name=request.name or meta.get("name") or Path(path).stem)
     job_dir = jobs.jobs_dir / record["id"]
@@ -100,7 +103,8 @@ def rerun(jobs: JobService, old: dict[str, Any]) -> str:
         tags=old["tags"],
         name=old["name"],
     )
-    return submit(jobs, request, snapshot=json.loads(snapshot.read_text(encoding="utf-8")))
+    manifest = json.loads(snapshot.read_text(encoding="utf-8"))
+    return submit(jobs, request, snapshot=manifest, rerun_of=old["id"])
 
 
 def mirror(jobs: JobService, record: dict[str, Any]) -> None:
