@@ -122,12 +122,12 @@ class ExecutionHandler(_OgcHandler):
         self.finish()
 
     async def finished(self, job_id: str) -> DescribeJob:
-        """Wait (without blocking the server) until the job has ended and its process is gone."""
+        """Wait (without blocking the server) until the job has ended."""
         jobs: JobService = self.service
         loop = asyncio.get_running_loop()
         while True:
             job = await loop.run_in_executor(None, jobs.get, job_id)
-            if job.status in FINISHED and not jobs.busy(job_id):
+            if job.status in FINISHED:  # its outputs are written before it is marked so
                 return job
             await jobs.changed(0.25)
 

@@ -344,6 +344,9 @@ class JobService:
     def _notify(self) -> None:
         """A job process reported (a state change) or exited: dispatch, and wake the waiters."""
         self._wake.set()
+        self._notify_waiters()
+
+    def _notify_waiters(self) -> None:
         with self._cond:
             self._generation += 1
             self._cond.notify_all()
@@ -432,6 +435,7 @@ class JobService:
                 with self._lock:
                     self._procs.pop(job_id, None)
                 self._ending.pop(job_id, None)
+                self._notify_waiters()  # wait() also waits for the process to be gone
                 if record and record["status"] == "running":
                     msg = f"the job process exited with code {code}"
                     self.store.update(

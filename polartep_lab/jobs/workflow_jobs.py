@@ -57,9 +57,7 @@ def workflows_of(jobs: JobService) -> Any:
     return service
 
 
-def submit(
-    jobs: JobService, request: CreateJob, snapshot: dict[str, Any] | None = None, **extra: Any
-) -> str:
+def submit(jobs: JobService, request: CreateJob, snapshot: dict[str, Any] | None = None, **extra: Any) -> str:
     """Start the run through the workflows service and create its job record; returns the id."""
     service = workflows_of(jobs)
     path = request.workflow or ""
