@@ -11,9 +11,12 @@ child; the job itself reports each change of its state as a line on the same pip
 dispatcher reacts at once instead of polling. Secrets to inject travel through the pipe, never
 through a file.
 
-The zygote never runs a kernel nor a thread (forking is safe), and exits when the dispatcher goes
-away (its stdin closes); a job whose parent went away kills its kernel and stops (see
-``runner.Watchdog``). Without ``--zygote`` the process reads one order and runs that job itself.
+A job's process inherits the server's environment as it was when the zygote started, plus the
+job's own variables (injected secrets, ``POLARTEP_JOB_ID``); a restart of the server picks up a
+changed environment. The zygote never runs a kernel nor a thread (forking is safe), and exits
+when the dispatcher goes away (its stdin closes); a job whose parent went away kills its kernel
+and stops (see ``runner.Watchdog``). Without ``--zygote`` the process reads one order and runs
+that job itself.
 """
 
 from __future__ import annotations
