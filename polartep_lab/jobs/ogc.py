@@ -252,11 +252,18 @@ class ProcessesFace:
             )
         return {k: v for k, v in info.items() if v is not None}
 
+    def _job(self, job_id: str) -> DescribeJob:
+        """A notebook job (workflow jobs belong to the workflows feature, not to these processes)."""
+        job = self.jobs.get(job_id)
+        if job.kind != "notebook":
+            raise NotFound(f"no job {job_id!r} among the OGC processes' jobs", "no_job")
+        return job
+
     def job(self, job_id: str, base: str) -> dict[str, Any]:
-        return self.status_info(self.jobs.get(job_id), base)
+        return self.status_info(self._job(job_id), base)
 
     def job_list(self, base: str, limit: int = 100) -> dict[str, Any]:
-        listing = self.jobs.list(ListJobsQuery(limit=min(limit, 500)))
+        listing = self.jobs.list(ListJobsQuery(limit=min(limit, 500), kind="notebook"))
         return {
             "jobs": [self.status_info(j, base) for j in listing.jobs],
             "links": [_link(f"{base}/jobs", "self")],
@@ -270,7 +277,7 @@ class ProcessesFace:
         ]
 
     def results(self, job_id: str, api_base: str) -> dict[str, Any]:
-        job = self.jobs.get(job_id)
+        job = self._job(job_id)
         if job.status != Status.succeeded:
             raise NotFound(f"job {job_id} has no results: it is {OGC_STATUS[job.status]}", "result-not-ready")
         return {
@@ -280,7 +287,7 @@ class ProcessesFace:
         }
 
     def dismiss(self, job_id: str, base: str) -> dict[str, Any]:
-        job = self.jobs.get(job_id)
+        job = self._job(job_id)
         info = self.status_info(job, base)
         self.jobs.delete(job_id)
         info.update(status="dismissed", message="dismissed: the job and its results were removed")

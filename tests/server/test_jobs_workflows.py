@@ -129,3 +129,16 @@ async def test_bad_workflow_jobs_are_400_naming_the_field(jp_fetch: Any, jp_root
     # And nothing was recorded
     code, listing = await jobs(jp_fetch)
     assert listing["total"] == 0
+
+
+async def test_workflow_jobs_are_not_ogc_notebook_jobs(jp_fetch: Any, jp_root_dir: Path) -> None:
+    # Given a workflow job
+    (jp_root_dir / "edge.yaml").write_text(yaml.safe_dump(manifest("print(1)")))
+    code, job = await jobs(jp_fetch, method="POST", body={"kind": "workflow", "workflow": "edge.yaml"})
+    assert code == 201, job
+    # Then the OGC face (whose processes run notebooks) neither lists nor serves it
+    code, listing = await fetch_json(jp_fetch, "polartep", "ogcapi", "jobs")
+    assert code == 200 and listing["jobs"] == []
+    code, _ = await fetch_json(jp_fetch, "polartep", "ogcapi", "jobs", job["id"])
+    assert code == 404
+    await wait_status(jp_fetch, job["id"], {"succeeded", "failed"})
