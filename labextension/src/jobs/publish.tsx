@@ -2,16 +2,8 @@ import { Dialog, ReactWidget } from '@jupyterlab/apputils';
 import React, { useState } from 'react';
 
 import { Jobs } from './client';
+import { processId } from './format';
 
-/** A process id from a notebook's name: letters, digits, `_.-`, at most 64 characters. */
-export function processId(path: string): string {
-  const stem = (path.split('/').pop() ?? path).replace(/\.ipynb$/, '');
-  const id = stem
-    .replace(/[^A-Za-z0-9_.-]+/g, '-')
-    .replace(/^[^A-Za-z0-9]+/, '')
-    .slice(0, 64);
-  return id || 'notebook';
-}
 
 class PublishForm {
   constructor(readonly notebook: string) {
