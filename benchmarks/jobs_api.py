@@ -109,12 +109,12 @@ class Server:
         return str(self.call("POST", "polartep/api/jobs", body)["id"])
 
     def wait(self, job_id: str) -> dict[str, Any]:
+        """Until the job ends: ``?wait=`` answers when it has (event-driven, no polling)."""
         while True:
-            job = self.call("GET", f"polartep/api/jobs/{job_id}")
+            job = self.call("GET", f"polartep/api/jobs/{job_id}?wait=20")
             if job["status"] not in ("queued", "running"):
                 assert job["status"] == "succeeded", job
                 return job  # type: ignore[no-any-return]
-            time.sleep(0.05)
 
     def stop(self) -> None:
         self.proc.terminate()

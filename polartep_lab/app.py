@@ -182,6 +182,26 @@ class PolarTEP(ExtensionApp):
         "with its kernel and marked timed_out).",
     ).tag(config=True)
 
+    jobs_retention_days = Float(
+        0.0,
+        help="Finished headless jobs (succeeded, failed, cancelled, timed_out) older than this many "
+        "days are removed with their logs and outputs; queued and running jobs never are. 0 keeps them.",
+    ).tag(config=True)
+
+    jobs_max_kept = Int(
+        0,
+        help="Keep at most this many finished headless jobs (the newest); older finished ones are "
+        "removed with their outputs. 0 means no limit.",
+    ).tag(config=True)
+
+    jobs_sync_execute = Bool(
+        False,
+        help="Let the generic OGC API process 'execute-notebook' also run synchronously: its "
+        "jobControlOptions then list sync-execute, and (as OGC API - Processes 1.0 requires) a "
+        "request without 'Prefer: respond-async' waits for the results. Published processes choose "
+        "this one by one.",
+    ).tag(config=True)
+
     # ---- end jobs
 
     # ==== workflows ==== workflows: local executor | Argo server

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { duration, fieldText, parseField, progressText } from '../lib/jobs/format.js';
+import { duration, fieldText, parseField, processId, progressText } from '../lib/jobs/format.js';
 
 test('form fields round-trip values of each parameter type', () => {
   assert.equal(parseField('year', 'integer', fieldText('integer', 2024)), 2024);
@@ -23,4 +23,12 @@ test('progress and durations read naturally', () => {
   assert.equal(duration(4.2), '4 s');
   assert.equal(duration(125), '2 min 5 s');
   assert.equal(duration(3720), '1 h 2 min');
+});
+
+test('a process id is proposed from the notebook name, in the allowed characters', () => {
+  assert.equal(processId('analysis/sea ice extent.ipynb'), 'sea-ice-extent');
+  assert.equal(processId('_draft (2).ipynb'), 'draft-2-');
+  assert.equal(processId('Ånalyse.ipynb'), 'nalyse');
+  assert.match(processId('x'.repeat(100) + '.ipynb'), /^x{64}$/);
+  assert.equal(processId('???.ipynb'), 'notebook');
 });

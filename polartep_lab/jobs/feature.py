@@ -44,6 +44,10 @@ def build(ctx: FeatureContext) -> JobService:
         kernel_resolver=_kernel_resolver(ctx),
         log=ctx.log,
         identity=ctx.identity,
+        retention_days=app.jobs_retention_days,
+        max_kept=app.jobs_max_kept,
+        sync_generic=app.jobs_sync_execute,
+        workflows=lambda: ctx.services.get("workflows"),
     )
 
 
@@ -57,6 +61,9 @@ def _config(service: JobService) -> dict[str, Any]:
         "max_concurrent_jobs": service.max_concurrent,
         "default_timeout": service.default_timeout,
         "recovered_after_restart": len(service.recovered),
+        "retention_days": service.retention_days,
+        "max_kept": service.max_kept,
+        "sync_execute": service.sync_generic,
     }
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import Any
 
 from jupyter_server.auth.decorator import authorized
@@ -11,10 +12,11 @@ from tornado import web
 
 from ..core.errors import Invalid
 from ..core.handlers import PolarTEPHandler
-from .models import CreateJob, ListJobsQuery, PublishProcess
+from .models import FINISHED, CreateJob, ListJobsQuery, PublishProcess
 from .ogc import ProcessesFace
 from .service import JobService
 
+MAX_WAIT = 60.0  # seconds a GET of one job may wait for its end
 MEDIA = {"ipynb": "application/x-ipynb+json", "html": "text/html; charset=utf-8"}
 
 
@@ -76,8 +78,22 @@ class JobParametersHandler(_JobsHandler):
 class JobHandler(_JobsHandler):
     @web.authenticated
     @authorized
-    def get(self, job_id: str) -> None:
-        self.reply(self.jobs.get(job_id))
+    async def get(self, job_id: str) -> None:
+        """One job; with ``wait=S`` (at most 60) the answer comes when the job has ended (its
+        outputs are written before it is marked so) or after S seconds: no polling needed."""
+        try:
+            wait = min(MAX_WAIT, max(0.0, float(self.get_argument("wait", "0"))))
+        except ValueError as exc:
+            raise Invalid("wait: must be a number of seconds", "bad_wait") from exc
+        job = self.jobs.get(job_id)
+        deadline = time.monotonic() + wait
+        while job.status not in FINISHED:
+            left = deadline - time.monotonic()
+            if left <= 0 or self.request.connection.stream.closed():  # type: ignore[union-attr]
+                break
+            await self.jobs.changed(min(left, 1.0))  # woken by the job process's report
+            job = self.jobs.get(job_id)
+        self.reply(job)
 
     @web.authenticated
     @authorized
@@ -110,7 +126,7 @@ class JobLogHandler(_JobsHandler):
                 await self.flush()
             if done or self.request.connection.stream.closed():  # type: ignore[union-attr]
                 break
-            await asyncio.sleep(0.5)
+            await self.jobs.changed(0.5)  # the log grows meanwhile; the end wakes it at once
             data, done = self.jobs.read_log(job_id, offset)
         self.finish(set_content_type="text/plain; charset=utf-8")
 

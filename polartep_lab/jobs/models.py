@@ -5,7 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 
 class Status(StrEnum):
@@ -22,18 +22,41 @@ OutputFormat = Literal["ipynb", "html"]
 
 
 class CreateJob(BaseModel):
-    """``POST /polartep/api/jobs``. ``kernel`` is a kernel name (or, later, an environment)."""
+    """``POST /polartep/api/jobs``. ``kernel`` is a kernel name or an environment.
+
+    ``kind: "workflow"`` runs a workflow manifest (``workflow``: its workspace path) through the
+    workflows feature instead of a notebook; ``parameters`` are then the workflow's arguments."""
 
     model_config = ConfigDict(extra="forbid")
 
-    notebook: str = Field(min_length=1, description="workspace path of the notebook")
+    notebook: str | None = Field(default=None, description="workspace path of the notebook")
+    workflow: str | None = Field(default=None, description="kind workflow: workspace path of the manifest")
     parameters: dict[str, Any] = Field(default_factory=dict)
     kernel: str | None = None
     timeout: float | None = Field(default=None, description="seconds; the server default when absent")
     tags: list[str] = Field(default_factory=list)
     outputs: list[OutputFormat] = Field(default_factory=lambda: ["ipynb", "html"])
     name: str | None = None
-    kind: Literal["notebook"] = "notebook"  # the workflows feature adds "workflow"
+    kind: Literal["notebook", "workflow"] = "notebook"
+
+    @model_validator(mode="after")
+    def _source(self) -> CreateJob:
+        if self.kind == "notebook":
+            if not self.notebook:
+                raise ValueError("notebook: field required (the workspace path of the notebook)")
+            if self.workflow is not None:
+                raise ValueError("workflow: only for kind 'workflow'")
+        else:
+            if not self.workflow:
+                raise ValueError("workflow: field required for kind 'workflow' (the manifest's path)")
+            if self.notebook is not None:
+                raise ValueError("notebook: not used by kind 'workflow' (give 'workflow')")
+        return self
+
+    @property
+    def source(self) -> str:
+        """The notebook's (or the workflow manifest's) workspace path."""
+        return (self.notebook if self.kind == "notebook" else self.workflow) or ""
 
     @field_validator("timeout")
     @classmethod
@@ -80,6 +103,10 @@ class DescribeJob(BaseModel):
     process_id: str | None = None
     author: str = Field(default="", description="who submitted it: the JupyterHub user, else the OS user")
     available_outputs: list[str] = Field(default_factory=list)
+    workflow: str | None = Field(default=None, description="kind workflow: the manifest's workspace path")
+    workflow_run: str | None = Field(
+        default=None, description="kind workflow: the run's name in the workflows panel"
+    )
 
     @classmethod
     def from_record(cls, rec: dict[str, Any], available: list[str]) -> DescribeJob:
@@ -100,6 +127,8 @@ class DescribeJob(BaseModel):
             process_id=rec.get("process_id"),
             author=rec.get("author") or "",
             available_outputs=available,
+            workflow=rec["notebook"] if rec["kind"] == "workflow" else None,
+            workflow_run=rec.get("workflow_run"),
         )
 
 
@@ -130,3 +159,8 @@ class PublishProcess(BaseModel):
     notebook: str = Field(min_length=1)
     title: str | None = None
     description: str = ""
+    sync_execute: bool = Field(
+        default=False,
+        description="also offer synchronous execution (OGC jobControlOptions sync-execute): a request "
+        "without 'Prefer: respond-async' then waits for the results",
+    )

@@ -2,7 +2,14 @@
 
 A generic ``execute-notebook`` process (inputs ``notebook``, ``kernel``, ``parameters_json`` as in
 EOX's pygeoapi/papermill deployment) plus one process per notebook published as a process, whose
-inputs are described from its parameters cell. Execution is asynchronous (``async-execute``).
+inputs are described from its parameters cell.
+
+Execution is asynchronous by default: every process lists ``async-execute``. A process may also
+list ``sync-execute`` (a published process with ``sync_execute``, the generic one with
+``c.PolarTEP.jobs_sync_execute``); then, as OGC API - Processes 1.0 requires
+(/req/core/process-execute-default-execution-mode), a request without ``Prefer: respond-async``
+runs synchronously and answers with the results (/req/core/process-execute-sync-document,
+/req/core/process-execute-sync-raw-ref), while ``Prefer: respond-async`` still creates a job.
 """
 
 from __future__ import annotations
@@ -74,6 +81,7 @@ class ProcessesFace:
             "title": request.title or request.id,
             "description": request.description,
             "created": time.time(),
+            "sync_execute": request.sync_execute,
         }
         self.jobs.store.put_process(process)
         return process
@@ -101,13 +109,20 @@ class ProcessesFace:
     def conformance(self) -> dict[str, Any]:
         return {"conformsTo": CONFORMANCE}
 
+    def allows_sync(self, process_id: str) -> bool:
+        """Does the process list ``sync-execute`` (besides ``async-execute``)?"""
+        if process_id == GENERIC:
+            return bool(getattr(self.jobs, "sync_generic", False))
+        return bool(self._process_record(process_id).get("sync_execute"))
+
     def _summary(self, process_id: str, title: str, description: str, base: str) -> dict[str, Any]:
+        modes = ["async-execute", "sync-execute"] if self.allows_sync(process_id) else ["async-execute"]
         return {
             "id": process_id,
             "title": title,
             "description": description,
             "version": VERSION,
-            "jobControlOptions": ["async-execute"],
+            "jobControlOptions": modes,
             "outputTransmission": ["reference"],
             "links": [_link(f"{base}/processes/{process_id}", "self", title="process description")],
         }
@@ -237,18 +252,32 @@ class ProcessesFace:
             )
         return {k: v for k, v in info.items() if v is not None}
 
+    def _job(self, job_id: str) -> DescribeJob:
+        """A notebook job (workflow jobs belong to the workflows feature, not to these processes)."""
+        job = self.jobs.get(job_id)
+        if job.kind != "notebook":
+            raise NotFound(f"no job {job_id!r} among the OGC processes' jobs", "no_job")
+        return job
+
     def job(self, job_id: str, base: str) -> dict[str, Any]:
-        return self.status_info(self.jobs.get(job_id), base)
+        return self.status_info(self._job(job_id), base)
 
     def job_list(self, base: str, limit: int = 100) -> dict[str, Any]:
-        listing = self.jobs.list(ListJobsQuery(limit=min(limit, 500)))
+        listing = self.jobs.list(ListJobsQuery(limit=min(limit, 500), kind="notebook"))
         return {
             "jobs": [self.status_info(j, base) for j in listing.jobs],
             "links": [_link(f"{base}/jobs", "self")],
         }
 
+    def results_links(self, job_id: str, api_base: str) -> list[str]:
+        """``Link`` header values, one per output (a raw synchronous response by reference)."""
+        return [
+            f'<{ref["href"]}>; rel="item"; type="{ref["type"]}"; title="{name}"'
+            for name, ref in self.results(job_id, api_base).items()
+        ]
+
     def results(self, job_id: str, api_base: str) -> dict[str, Any]:
-        job = self.jobs.get(job_id)
+        job = self._job(job_id)
         if job.status != Status.succeeded:
             raise NotFound(f"job {job_id} has no results: it is {OGC_STATUS[job.status]}", "result-not-ready")
         return {
@@ -258,7 +287,7 @@ class ProcessesFace:
         }
 
     def dismiss(self, job_id: str, base: str) -> dict[str, Any]:
-        job = self.jobs.get(job_id)
+        job = self._job(job_id)
         info = self.status_info(job, base)
         self.jobs.delete(job_id)
         info.update(status="dismissed", message="dismissed: the job and its results were removed")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -12,7 +13,11 @@ from tornado import web
 
 from ..core.errors import Invalid, PolarTEPError
 from ..core.handlers import PolarTEPHandler
+from .models import FINISHED, DescribeJob, Status
 from .ogc import EXCEPTION_TYPES, ProcessesFace
+from .service import JobService
+
+FAILED = "http://www.opengis.net/def/exceptions/ogcapi-processes-1/1.0/job-failed"
 
 
 class _OgcHandler(PolarTEPHandler):
@@ -81,15 +86,50 @@ class ProcessHandler(_OgcHandler):
 class ExecutionHandler(_OgcHandler):
     @web.authenticated
     @authorized
-    def post(self, process_id: str) -> None:
+    async def post(self, process_id: str) -> None:
         body = self.json_body()
         if not isinstance(body, dict):
             raise Invalid("body: an execute request object is required", "invalid-parameter")
+        response = body.get("response", "raw")
+        if response not in ("raw", "document"):
+            raise Invalid("response: 'raw' or 'document'", "invalid-parameter")
         self.face.process(process_id, self.ogc_base)  # 404 for an unknown process
+        prefer = [p.strip().lower() for p in self.request.headers.get("Prefer", "").split(",")]
+        sync = self.face.allows_sync(process_id) and "respond-async" not in prefer
         job = self.face.execute(process_id, body)
-        self.set_header("Location", f"{self.ogc_base}/jobs/{job.id}")
-        self.set_header("Preference-Applied", "respond-async")
-        self.reply(self.face.status_info(job, self.ogc_base), status=201)
+        status_url = f"{self.ogc_base}/jobs/{job.id}"
+        if not sync:
+            self.set_header("Location", status_url)
+            self.set_header("Preference-Applied", "respond-async")
+            self.reply(self.face.status_info(job, self.ogc_base), status=201)
+            return
+        # synchronous: the job still exists (/per/core/process-execute-sync-job), monitored here
+        self.add_header("Link", f'<{status_url}>; rel="monitor"; type="application/json"')
+        job = await self.finished(job.id)
+        if job.status != Status.succeeded:
+            summary = job.message or job.status.value
+            self.set_status(500)
+            self.set_header("Content-Type", "application/json")
+            detail = f"job {job.id} {job.status.value}: {summary}"
+            self.finish(json.dumps({"type": FAILED, "title": "job-failed", "status": 500, "detail": detail}))
+            return
+        if response == "document":  # /req/core/process-execute-sync-document
+            self.reply(self.face.results(job.id, self.api_base))
+            return
+        for link in self.face.results_links(job.id, self.api_base):  # /req/core/process-execute-sync-raw-ref
+            self.add_header("Link", link)
+        self.set_status(204)
+        self.finish()
+
+    async def finished(self, job_id: str) -> DescribeJob:
+        """Wait (without blocking the server) until the job has ended."""
+        jobs: JobService = self.service
+        loop = asyncio.get_running_loop()
+        while True:
+            job = await loop.run_in_executor(None, jobs.get, job_id)
+            if job.status in FINISHED:  # its outputs are written before it is marked so
+                return job
+            await jobs.changed(0.25)
 
 
 class OgcJobsHandler(_OgcHandler):

@@ -7,12 +7,13 @@ the kernel (and its children) when the job is cancelled, times out or the server
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import nbformat
 from nbclient import NotebookClient
@@ -84,8 +85,39 @@ def _html(nb: nbformat.NotebookNode, path: Path) -> None:
     atomic_write(path, body.encode("utf-8"))
 
 
+def _outputs(
+    nb: nbformat.NotebookNode, job_dir: Path, job: dict[str, Any], error: Any, masker: Masker
+) -> str:
+    """Mask secrets, mark the error cell, save the executed notebook (and its HTML); a problem or ''."""
+    masker.notebook(nb)
+    if error and error.get("cell_index") is not None:
+        mark_error(nb, error["cell_index"], error["ename"], error["evalue"])
+    _save(nb, job_dir / "output.ipynb")
+    if "html" in job["outputs"]:
+        try:
+            _html(nb, job_dir / "output.html")
+        except Exception as exc:
+            return f"HTML export failed: {exc}"
+    return ""
+
+
+class OutputWriter(threading.Thread):
+    """Writes the outputs while the kernel shuts down (the notebook no longer changes by then)."""
+
+    def __init__(self, *args: Any) -> None:
+        super().__init__(daemon=True, name="polartep-job-outputs")
+        self.args, self.error, self.problem = args, args[3], ""
+
+    def run(self) -> None:
+        try:
+            self.problem = _outputs(*self.args)
+        except Exception as exc:  # reported like an HTML problem; the main thread retries the save
+            self.problem = f"saving outputs failed: {exc}"
+
+
 class Watchdog(threading.Thread):
-    """Kills the kernel when the job is cancelled, its time is up or the server went away."""
+    """Kills the kernel when the job is cancelled, its time is up or the server went away; and
+    writes the job's progress down (so the cells' thread never waits for the database)."""
 
     def __init__(self, store: JobStore, job_id: str, deadline: float) -> None:
         super().__init__(daemon=True, name="polartep-job-watchdog")
@@ -95,13 +127,19 @@ class Watchdog(threading.Thread):
         self.reason: str | None = None
         self.orphaned = False
         self.stopped = threading.Event()
+        self.cells_done = 0
 
     def run(self) -> None:
+        written = 0
         while not self.stopped.wait(0.5):
             if os.getppid() != self.parent:
                 self.orphaned = True  # set before the kernel dies: the job thread then writes nothing
                 kill_tree(self.kernel_pid)
                 os._exit(3)  # the restarted server marks the job interrupted
+            done = self.cells_done
+            if done != written:
+                self.store.update(self.job_id, cells_done=done)
+                written = done
             if time.time() >= self.deadline:
                 self.reason = "timed_out"
             else:
@@ -113,8 +151,15 @@ class Watchdog(threading.Thread):
                 return
 
 
-def run(db_path: Path, job_id: str) -> int:
-    store = JobStore(db_path)
+def _report(report: BinaryIO | None) -> None:
+    """Tell the dispatcher the job's state changed (it then reads the database)."""
+    if report is not None:
+        with contextlib.suppress(OSError, ValueError):
+            report.write(b"changed\n")
+
+
+def run(db_path: Path, job_id: str, report: BinaryIO | None = None) -> int:
+    store = JobStore(db_path, create=False, keep_open=True)  # this thread's progress writes
     job = store.get(job_id)
     if job is None or job["status"] != "running":
         return 0
@@ -125,13 +170,16 @@ def run(db_path: Path, job_id: str) -> int:
     inject_parameters(nb, job["parameters"])
     total = len(nb.cells)
     store.update(job_id, runner_pid=os.getpid(), runner=identity(os.getpid()), cells_total=total)
-    watchdog = Watchdog(store, job_id, (job["started"] or time.time()) + job["timeout"])
+    deadline = (job["started"] or time.time()) + job["timeout"]
+    watchdog = Watchdog(JobStore(db_path, create=False), job_id, deadline)
     client = _Client(
         nb, timeout=None, kernel_name=job["kernel"], allow_errors=False, record_timing=True,
         resources={"metadata": {"path": job["cwd"]}},
     )  # fmt: skip
     client.job_log, client.masker = log, masker
     error: dict[str, Any] | None = None
+    cells_done = 0
+    writer: OutputWriter | None = None
     status, message = "succeeded", ""
     env = {k: v for k, v in os.environ.items() if k != MASK_VARS_ENV}
     log.write(f"[polartep] job {job_id}: {job['notebook']} on kernel {job['kernel']}\n")
@@ -154,12 +202,14 @@ def run(db_path: Path, job_id: str) -> int:
                 except CellExecutionError as exc:
                     status, message = "failed", f"{exc.ename}: {exc.evalue}"
                     error = {"ename": exc.ename, "evalue": masker(exc.evalue), "cell_index": index}
-                    store.update(job_id, cells_done=index + 1)
+                    cells_done = watchdog.cells_done = index + 1
                     break
-                store.update(job_id, cells_done=index + 1)
+                cells_done = watchdog.cells_done = index + 1  # the watchdog writes it down
                 if cell.cell_type == "code" and time.monotonic() - saved > PARTIAL_SAVE_SECONDS:
                     _save(nb, job_dir / "output.ipynb")  # partial result if the process is killed
                     saved = time.monotonic()
+            writer = OutputWriter(nb, job_dir, job, error, masker)
+            writer.start()  # while the kernel shuts down (leaving this block)
     except (DeadKernelError, RuntimeError, Exception) as exc:
         if watchdog.reason:
             status = watchdog.reason
@@ -177,16 +227,19 @@ def run(db_path: Path, job_id: str) -> int:
         status = watchdog.reason
     log.write(f"[polartep] {status}{': ' + masker(message) if message else ''}\n")
     log.close()
-    masker.notebook(nb)
-    if error and error.get("cell_index") is not None:
-        mark_error(nb, error["cell_index"], error["ename"], error["evalue"])
-    _save(nb, job_dir / "output.ipynb")
-    if "html" in job["outputs"]:
-        try:
-            _html(nb, job_dir / "output.html")
-        except Exception as exc:
-            message = f"{message}; HTML export failed: {exc}".strip("; ")
-    fields: dict[str, Any] = {"finished": time.time(), "message": masker(message), "error": error}
+    if writer is not None:
+        writer.join()
+    if writer is None or writer.error is not error or writer.problem.startswith("saving"):
+        problem = _outputs(nb, job_dir, job, error, masker)  # the shutdown failed: outputs of now
+    else:
+        problem = writer.problem
+    if problem:
+        message = f"{message}; {problem}".strip("; ")
+    fields: dict[str, Any] = {
+        "finished": time.time(), "message": masker(message), "error": error, "cells_done": cells_done
+    }  # fmt: skip
     if not store.update(job_id, only_if_status=("running",), status=status, **fields):
-        store.update(job_id, error=error)  # cancelled meanwhile: keep that state, record the outputs
+        store.update(job_id, error=error, cells_done=cells_done)  # cancelled meanwhile: keep that state
+    store.close()
+    _report(report)
     return 0

@@ -8,6 +8,8 @@ each one as ``python -m polartep_lab.jobs.runner``.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import json
 import logging
 import os
@@ -26,7 +28,8 @@ import psutil
 from ..core.errors import Conflict, Invalid, NotFound
 from ..core.identity import Identity
 from ..core.paths import atomic_write, resolve_within, unique_path
-from . import proctree
+from . import proctree, workflow_jobs
+from .launcher import Forked, Zygote
 from .models import FINISHED, CreateJob, DescribeJob, ListJobsQuery, ListJobsResponse, Status
 from .notebook import Parameter, check_parameters, declared_parameters, read_notebook
 from .runner import MASK_VARS_ENV
@@ -37,12 +40,20 @@ KernelResolver = Callable[[str], str | None]
 OUTPUT_FILES = {"ipynb": "output.ipynb", "html": "output.html"}
 RESTART_MESSAGE = "interrupted by server restart"
 GRACE_SECONDS = 10.0
+MIRROR_EVERY = 1.0  # seconds between two looks at the runs behind workflow jobs
+PRUNE_EVERY = 600.0  # seconds between two retention sweeps of the dispatcher
+ZYGOTE_RETRY = 30.0  # seconds before a zygote that died is started again
 
 
 def _kernel_names() -> list[str]:
     from jupyter_client.kernelspec import KernelSpecManager
 
     return sorted(KernelSpecManager().find_kernel_specs())
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
 
 
 class JobService:
@@ -57,11 +68,25 @@ class JobService:
         log: logging.Logger | None = None,
         start: bool = True,
         identity: Identity | None = None,
+        retention_days: float = 0.0,
+        max_kept: int = 0,
+        sync_generic: bool = False,
+        workflows: Callable[[], Any] | None = None,
     ) -> None:
         self.data_dir = Path(data_dir)
         self.root_dir = Path(root_dir).resolve()
         self.max_concurrent = max(1, int(max_concurrent))
         self.default_timeout = float(default_timeout)
+        #: finished jobs older than this many days are removed with their outputs (0: kept)
+        self.retention_days = max(0.0, float(retention_days))
+        #: at most this many finished jobs are kept, the newest (0: no limit)
+        self.max_kept = max(0, int(max_kept))
+        self._pruned = 0.0
+        self._mirrored = 0.0
+        #: the generic OGC process also offers sync-execute
+        self.sync_generic = bool(sync_generic)
+        #: the workflows feature's service (``kind: "workflow"`` jobs), looked up when needed
+        self.workflows_lookup = workflows
         self.env_provider = env_provider
         self.kernel_resolver = kernel_resolver
         self.log = log or logging.getLogger("polartep.jobs")
@@ -72,9 +97,14 @@ class JobService:
         self.jobs_dir = self.data_dir / "jobs"
         self.jobs_dir.mkdir(parents=True, exist_ok=True)
         self.identity = proctree.identity(os.getpid())
-        self._procs: dict[str, subprocess.Popen[bytes]] = {}
+        self._procs: dict[str, subprocess.Popen[bytes] | Forked] = {}
         self._ending: dict[str, float] = {}
-        self._warm: subprocess.Popen[bytes] | None = None
+        #: the pre-imported process that forks each job's process (see process.py), once used
+        self._zygote: Zygote | None = None
+        self._zygote_at = -ZYGOTE_RETRY
+        self._cond = threading.Condition()
+        self._generation = 0
+        self._listeners: set[tuple[asyncio.AbstractEventLoop, asyncio.Future[None]]] = set()
         self._used = False
         self._lock = threading.Lock()
         self._wake = threading.Event()
@@ -123,7 +153,9 @@ class JobService:
         }
 
     def submit(self, request: CreateJob, process_id: str | None = None) -> DescribeJob:
-        path, text = self.read_source(request.notebook)
+        if request.kind == "workflow":
+            return self.get(workflow_jobs.submit(self, request))
+        path, text = self.read_source(request.source)
         nb = read_notebook(text)
         kernel = self.resolve_kernel(
             request.kernel or nb.metadata.get("kernelspec", {}).get("name", "python3")
@@ -141,8 +173,8 @@ class JobService:
         return {
             "id": uuid.uuid4().hex,
             "kind": request.kind,
-            "name": request.name or Path(request.notebook).stem,
-            "notebook": request.notebook,
+            "name": request.name or Path(request.source).stem,
+            "notebook": request.source,
             "cwd": cwd,
             "kernel": kernel,
             "parameters": request.parameters,
@@ -160,10 +192,13 @@ class JobService:
         job_dir.mkdir(parents=True)
         atomic_write(job_dir / "input.ipynb", snapshot)
         self.store.insert(record)
+        self._used = True
         self._wake.set()
 
     def rerun(self, job_id: str) -> DescribeJob:
         old = self._record_of(job_id)
+        if old["kind"] == "workflow":
+            return self.get(workflow_jobs.rerun(self, old))
         snapshot = self.jobs_dir / job_id / "input.ipynb"
         if not snapshot.is_file():
             raise NotFound(f"job {job_id} has no notebook snapshot left", "no_snapshot")
@@ -210,7 +245,9 @@ class JobService:
         record = self._record_of(job_id)
         path = self.jobs_dir / job_id / "job.log"
         data = b""
-        if path.is_file():
+        if record["kind"] == "workflow":
+            data = workflow_jobs.log(self, record)[max(0, offset) :]
+        elif path.is_file():
             with path.open("rb") as fh:
                 fh.seek(max(0, offset))
                 data = fh.read()
@@ -247,6 +284,8 @@ class JobService:
         }
         if not self.store.update(job_id, only_if_status=("queued", "running"), **fields):
             raise Conflict(f"job {job_id} finished meanwhile", "finished")
+        if record["kind"] == "workflow":
+            workflow_jobs.cancel(self, record)
         self._wake.set()
         return self.get(job_id)
 
@@ -261,18 +300,92 @@ class JobService:
             proc.wait(timeout=10)
         elif record.get("runner") and proctree.is_alive(record["runner"]):
             proctree.kill_tree(record["runner_pid"])
+        if record["kind"] == "workflow":
+            workflow_jobs.delete(self, record)
         self.store.delete(job_id)
         shutil.rmtree(self.jobs_dir / job_id, ignore_errors=True)
 
-    def wait(self, job_id: str, timeout: float | None = None, poll: float = 0.2) -> DescribeJob:
+    def busy(self, job_id: str) -> bool:
+        """Is a process of this server still working on the job (finishing its outputs)?"""
+        with self._lock:
+            return job_id in self._procs
+
+    def wait(self, job_id: str, timeout: float | None = None, poll: float = 0.5) -> DescribeJob:
+        """Block until the job has finished and its process is gone (woken by the job process's
+        report; ``poll`` bounds the wait for jobs another process dispatches)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while True:
+            with self._cond:
+                seen = self._generation
             job = self.get(job_id)
-            if job.status in FINISHED and job_id not in self._procs:
+            if job.status in FINISHED and not self.busy(job_id):
                 return job
-            if deadline is not None and time.monotonic() > deadline:
+            left = poll if deadline is None else min(poll, deadline - time.monotonic())
+            if left <= 0:
                 return job
-            time.sleep(poll)
+            with self._cond:
+                if self._generation == seen:
+                    self._cond.wait(timeout=left)
+
+    async def changed(self, timeout: float) -> None:
+        """Return when a job process of this server reports (or after ``timeout`` seconds)."""
+        loop = asyncio.get_running_loop()
+        entry = (loop, loop.create_future())
+        with self._cond:
+            self._listeners.add(entry)
+        try:
+            await asyncio.wait_for(asyncio.shield(entry[1]), timeout)
+        except TimeoutError:
+            pass
+        finally:
+            with self._cond:
+                self._listeners.discard(entry)
+
+    def _notify(self) -> None:
+        """A job process reported (a state change) or exited: dispatch, and wake the waiters."""
+        self._wake.set()
+        self._notify_waiters()
+
+    def _notify_waiters(self) -> None:
+        with self._cond:
+            self._generation += 1
+            self._cond.notify_all()
+            listeners = list(self._listeners)
+        for loop, future in listeners:
+            with contextlib.suppress(RuntimeError):  # that loop is closed
+                loop.call_soon_threadsafe(_resolve, future)
+
+    def _watch(self, proc: subprocess.Popen[bytes]) -> None:  # a cold job process
+        """Relay a job process's reports (one line per state change on its stdout), then its exit."""
+        if proc.stdout is not None:
+            with contextlib.suppress(OSError, ValueError):
+                for _ in iter(proc.stdout.readline, b""):
+                    self._notify()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=GRACE_SECONDS * 6)
+        self._notify()
+
+    # ---- retention ------------------------------------------------------------------------------
+    def prune(self, now: float | None = None) -> list[str]:
+        """Remove finished jobs past the retention (age and/or count) with their logs and outputs.
+
+        Queued and running jobs are never removed, nor a finished job whose process is still
+        writing its outputs. Returns the removed ids."""
+        if not self.retention_days and not self.max_kept:
+            return []
+        before = (now or time.time()) - self.retention_days * 86400 if self.retention_days else None
+        removed = []
+        for job_id in self.store.expired(before, self.max_kept or None):
+            with self._lock:
+                busy = job_id in self._procs
+            if busy:
+                continue
+            if self.store.delete_if_finished(job_id):
+                shutil.rmtree(self.jobs_dir / job_id, ignore_errors=True)
+                removed.append(job_id)
+        if removed:
+            self.log.info("polartep jobs: retention removed %d finished job(s)", len(removed))
+        return removed
 
     # ---- the dispatcher -------------------------------------------------------------------------
     def _owned(self, pid: int, job_id: str) -> bool:
@@ -286,6 +399,8 @@ class JobService:
         """Jobs left running by a dead dispatcher (server killed) fail, and their processes go."""
         interrupted = []
         for record in self.store.with_status("running"):
+            if record["kind"] == "workflow":
+                continue  # the workflows backend runs it; the dispatcher mirrors its state
             if record["dispatcher"] != self.identity and proctree.is_alive(record["dispatcher"]):
                 continue  # another live process (e.g. a kernel's Python API) runs it
             if record.get("runner") and proctree.is_alive(record["runner"]):
@@ -308,6 +423,9 @@ class JobService:
 
     def _tick(self) -> None:
         now = time.time()
+        if now - self._pruned > PRUNE_EVERY:
+            self._pruned = now
+            self.prune(now)
         with self._lock:
             procs = list(self._procs.items())
         for job_id, proc in procs:
@@ -317,6 +435,7 @@ class JobService:
                 with self._lock:
                     self._procs.pop(job_id, None)
                 self._ending.pop(job_id, None)
+                self._notify_waiters()  # wait() also waits for the process to be gone
                 if record and record["status"] == "running":
                     msg = f"the job process exited with code {code}"
                     self.store.update(
@@ -333,26 +452,46 @@ class JobService:
                 self.store.update(
                     job_id, only_if_status=("running",), status="timed_out", finished=now, message=msg
                 )
-        launched = False
+        if now - self._mirrored >= MIRROR_EVERY:
+            self._mirrored = now
+            workflow_jobs.mirror_all(self)
+        if (
+            self._used
+            and (self._zygote is None or not self._zygote.alive())
+            and time.monotonic() - self._zygote_at > ZYGOTE_RETRY
+            and not self._stop.is_set()
+        ):
+            self._start_zygote()
         while not self._stop.is_set():
             record = self.store.claim_next(self.max_concurrent, self.identity)
             if record is None:
                 break
             self._launch(record)
-            launched = self._used = True
-        if self._used and not launched and (self._warm is None or self._warm.poll() is not None):
-            self._warm = self._spawn_runner()  # ready for the next job (only once jobs are used)
+            self._used = True
+
+    def _runner_env(self) -> dict[str, str]:
+        return {**os.environ, "POLARTEP_DATA_DIR": str(self.data_dir.parent)}
+
+    def _start_zygote(self) -> None:
+        if self._zygote is not None:
+            self._zygote.close()
+        self._zygote_at = time.monotonic()
+        try:
+            self._zygote = Zygote(self.store.path, self.jobs_dir, self._runner_env(), self._notify)
+        except OSError as exc:
+            self._zygote = None
+            self.log.warning("polartep jobs: no zygote, one cold process per job: %s", exc)
 
     def _spawn_runner(self) -> subprocess.Popen[bytes]:
-        env = {**os.environ, "POLARTEP_DATA_DIR": str(self.data_dir.parent)}
+        env = self._runner_env()
         return subprocess.Popen(
             [sys.executable, "-m", "polartep_lab.jobs.process", str(self.store.path)],
-            env=env, cwd=self.jobs_dir, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL,
+            env=env, cwd=self.jobs_dir, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
 
     def _launch(self, record: dict[str, Any]) -> None:
-        """Hand the job to the warm process (or a new one); then warm up the next one."""
+        """Fork the job's process from the zygote (or, failing that, start a cold one)."""
         job_id = record["id"]
         injected: dict[str, str] = {}
         if self.env_provider is not None:
@@ -366,24 +505,24 @@ class JobService:
             "POLARTEP_JOB_ID": job_id,
             "POLARTEP_JOB_PARENT": str(os.getpid()),
         }
-        order = (json.dumps({"job": job_id, "env": env}) + "\n").encode()
-        proc, message = None, ""
-        for candidate in (self._warm, None):
+        proc: subprocess.Popen[bytes] | Forked | None = None
+        if self._zygote is not None:
             try:
-                proc = (
-                    candidate if candidate is not None and candidate.poll() is None else self._spawn_runner()
-                )
-                assert proc.stdin is not None
-                proc.stdin.write(order)
-                proc.stdin.close()
-                break
+                proc = self._zygote.fork(job_id, env)
             except OSError as exc:
-                proc = None
-                message = f"cannot start the job process: {exc}"
-        self._warm = None
+                self.log.warning("polartep jobs: %s; starting job %s cold", exc, job_id)
         if proc is None:
-            self.store.update(job_id, status="failed", finished=time.time(), message=message)
-            return
+            try:
+                cold = self._spawn_runner()
+                assert cold.stdin is not None
+                cold.stdin.write((json.dumps({"job": job_id, "env": env}) + "\n").encode())
+                cold.stdin.close()
+            except OSError as exc:
+                message = f"cannot start the job process: {exc}"
+                self.store.update(job_id, status="failed", finished=time.time(), message=message)
+                return
+            proc = cold
+            threading.Thread(target=self._watch, args=(cold,), name="polartep-job-watch", daemon=True).start()
         with self._lock:
             self._procs[job_id] = proc
         self.store.update(job_id, runner_pid=proc.pid)
@@ -397,9 +536,10 @@ class JobService:
         with self._lock:
             procs = list(self._procs.values())
             self._procs.clear()
-        if self._warm is not None:
-            procs.append(self._warm)
-            self._warm = None
         for proc in procs:
             proctree.kill_tree(proc.pid)
-            proc.wait(timeout=10)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+        if self._zygote is not None:
+            self._zygote.close()
+            self._zygote = None

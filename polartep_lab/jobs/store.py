@@ -41,7 +41,9 @@ CREATE TABLE IF NOT EXISTS jobs (
     dispatcher TEXT,
     rerun_of TEXT,
     process_id TEXT,
-    author TEXT NOT NULL DEFAULT ''
+    author TEXT NOT NULL DEFAULT '',
+    workflow_run TEXT,
+    workflow_backend TEXT
 );
 CREATE INDEX IF NOT EXISTS jobs_status ON jobs(status, seq);
 CREATE TABLE IF NOT EXISTS processes (
@@ -49,14 +51,20 @@ CREATE TABLE IF NOT EXISTS processes (
     notebook TEXT NOT NULL,
     title TEXT NOT NULL,
     description TEXT NOT NULL DEFAULT '',
-    created REAL NOT NULL
+    created REAL NOT NULL,
+    sync_execute INTEGER NOT NULL DEFAULT 0
 );
 """
 
 JSON_COLUMNS = ("parameters", "tags", "outputs", "error")
 FINISHED = ("succeeded", "failed", "cancelled", "timed_out")
 #: columns added after the first release: (name, declaration), added to older databases on open
-MIGRATIONS = (("author", "TEXT NOT NULL DEFAULT ''"),)
+MIGRATIONS = (
+    ("jobs", "author", "TEXT NOT NULL DEFAULT ''"),
+    ("jobs", "workflow_run", "TEXT"),
+    ("jobs", "workflow_backend", "TEXT"),
+    ("processes", "sync_execute", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 
 def _row(row: sqlite3.Row | None) -> dict[str, Any] | None:
@@ -72,36 +80,56 @@ def _row(row: sqlite3.Row | None) -> dict[str, Any] | None:
 class JobStore:
     """Thin, process-safe access to the ``jobs.sqlite`` file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, create: bool = True, keep_open: bool = False) -> None:
+        """``create``: make or migrate the schema (the server does; a job process need not).
+        ``keep_open``: one connection for every call, for a single thread that writes often
+        (a job's progress)."""
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self.connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(SCHEMA)
-            self._migrate(db)
+        self.keep_open = keep_open
+        self._db: sqlite3.Connection | None = None
+        if create:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self.connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(SCHEMA)
+                self._migrate(db)
 
     @staticmethod
     def _migrate(db: sqlite3.Connection) -> None:
         """Add the columns an older ``jobs.sqlite`` lacks (their defaults fill the old rows)."""
-        have = {row["name"] for row in db.execute("PRAGMA table_info(jobs)").fetchall()}
-        for name, declaration in MIGRATIONS:
+        for table, name, declaration in MIGRATIONS:
+            have = {row["name"] for row in db.execute(f"PRAGMA table_info({table})").fetchall()}
             if name not in have:
                 try:
-                    db.execute(f"ALTER TABLE jobs ADD COLUMN {name} {declaration}")
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {name} {declaration}")
                 except sqlite3.OperationalError as exc:  # another process added it meanwhile
                     if "duplicate column" not in str(exc):
                         raise
 
-    @contextmanager
-    def connect(self) -> Iterator[sqlite3.Connection]:
+    def _open(self) -> sqlite3.Connection:
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.row_factory = sqlite3.Row
         db.execute("PRAGMA busy_timeout=30000")
         db.execute("PRAGMA synchronous=NORMAL")  # WAL: commits survive kill -9 of any process
+        return db
+
+    @contextmanager
+    def connect(self) -> Iterator[sqlite3.Connection]:
+        if self.keep_open:
+            if self._db is None:
+                self._db = self._open()
+            yield self._db
+            return
+        db = self._open()
         try:
             yield db
         finally:
             db.close()
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -141,6 +169,11 @@ class JobStore:
     def delete(self, job_id: str) -> bool:
         with self.connect() as db:
             return db.execute("DELETE FROM jobs WHERE id = ?", (job_id,)).rowcount > 0
+
+    def delete_if_finished(self, job_id: str) -> bool:
+        done = ", ".join(f"'{s}'" for s in FINISHED)
+        with self.connect() as db:
+            return db.execute(f"DELETE FROM jobs WHERE id = ? AND status IN ({done})", (job_id,)).rowcount > 0
 
     def list(
         self,
@@ -182,13 +215,44 @@ class JobStore:
             rows = db.execute("SELECT * FROM jobs WHERE status = ? ORDER BY seq", (status,)).fetchall()
         return [r for r in (_row(x) for x in rows) if r is not None]
 
+    def expired(self, finished_before: float | None, keep: int | None) -> list[str]:
+        """Finished jobs to remove: finished before ``finished_before``, and every finished job
+        beyond the newest ``keep`` ones. Queued and running jobs are never listed."""
+        done = ", ".join(f"'{s}'" for s in FINISHED)
+        ids: set[str] = set()
+        with self.connect() as db:
+            if finished_before is not None:
+                rows = db.execute(
+                    f"SELECT id FROM jobs WHERE status IN ({done}) AND COALESCE(finished, created) < ?",
+                    (finished_before,),
+                ).fetchall()
+                ids.update(r["id"] for r in rows)
+            if keep is not None:
+                rows = db.execute(
+                    f"SELECT id FROM jobs WHERE status IN ({done}) ORDER BY seq DESC LIMIT -1 OFFSET ?",
+                    (keep,),
+                ).fetchall()
+                ids.update(r["id"] for r in rows)
+        return sorted(ids)
+
+    def active_workflows(self) -> list[dict[str, Any]]:
+        with self.connect() as db:
+            rows = db.execute(
+                "SELECT * FROM jobs WHERE kind = 'workflow' AND status IN ('queued', 'running') ORDER BY seq"
+            ).fetchall()
+        return [r for r in (_row(x) for x in rows) if r is not None]
+
     def claim_next(self, max_running: int, dispatcher: str) -> dict[str, Any] | None:
         """Atomically move the oldest queued job to running if fewer than ``max_running`` run."""
         with self.transaction() as db:
-            running = db.execute("SELECT COUNT(*) FROM jobs WHERE status = 'running'").fetchone()[0]
+            running = db.execute(
+                "SELECT COUNT(*) FROM jobs WHERE status = 'running' AND kind = 'notebook'"
+            ).fetchone()[0]
             if running >= max_running:
                 return None
-            row = db.execute("SELECT id FROM jobs WHERE status = 'queued' ORDER BY seq LIMIT 1").fetchone()
+            row = db.execute(
+                "SELECT id FROM jobs WHERE status = 'queued' AND kind = 'notebook' ORDER BY seq LIMIT 1"
+            ).fetchone()
             if row is None:
                 return None
             db.execute(
@@ -201,19 +265,20 @@ class JobStore:
     def put_process(self, process: dict[str, Any]) -> None:
         with self.connect() as db:
             db.execute(
-                "INSERT OR REPLACE INTO processes (id, notebook, title, description, created) "
-                "VALUES (:id, :notebook, :title, :description, :created)",
-                process,
+                "INSERT OR REPLACE INTO processes (id, notebook, title, description, created, sync_execute) "
+                "VALUES (:id, :notebook, :title, :description, :created, :sync_execute)",
+                {"sync_execute": False, **process},
             )
 
     def processes(self) -> list[dict[str, Any]]:
         with self.connect() as db:
-            return [dict(r) for r in db.execute("SELECT * FROM processes ORDER BY id").fetchall()]
+            rows = db.execute("SELECT * FROM processes ORDER BY id").fetchall()
+        return [{**dict(r), "sync_execute": bool(r["sync_execute"])} for r in rows]
 
     def process(self, process_id: str) -> dict[str, Any] | None:
         with self.connect() as db:
             row = db.execute("SELECT * FROM processes WHERE id = ?", (process_id,)).fetchone()
-        return dict(row) if row else None
+        return {**dict(row), "sync_execute": bool(row["sync_execute"])} if row else None
 
     def delete_process(self, process_id: str) -> bool:
         with self.connect() as db:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from playwright.sync_api import expect
@@ -61,3 +62,43 @@ def test_run_headless_from_the_notebook_toolbar(jlab: JupyterLabPage) -> None:
     panel.get_by_label("Filter by status").select_option("failed")
     expect(panel.locator(".jp-polartep-jobs-item")).to_have_count(0)
     expect(panel).to_contain_text("No jobs match the filters")
+
+
+def test_publish_a_notebook_as_a_process_and_unpublish_it(jlab: JupyterLabPage) -> None:
+    page = jlab.page
+    greeting_notebook(jlab.lab.root / "greet-process.ipynb")
+    for _ in range(3):  # the tab toggles: click until the file browser is shown
+        page.click("li.lm-TabBar-tab[data-id='filebrowser']")
+        try:
+            page.locator("#filebrowser").wait_for(state="visible", timeout=3000)
+            break
+        except Exception:
+            continue
+    # Given a notebook with a parameters cell in the file browser
+    item = page.locator(".jp-DirListing-item", has_text="greet-process.ipynb")
+    # When "Publish as Process…" is chosen from its context menu
+    item.click(button="right")
+    page.locator(".lm-Menu-item[data-command='polartep:publish-process']").click()
+    # Then a dialog proposes an id from the file name; the user names it and allows sync execution
+    dialog = page.locator(".jp-Dialog")
+    expect(dialog.locator("#jp-polartep-jobs-process-id")).to_have_value("greet-process")
+    dialog.locator("#jp-polartep-jobs-process-title").fill("Greet a place")
+    dialog.get_by_label("Also run synchronously", exact=False).check()
+    dialog.get_by_role("button", name="Publish").click()
+    # Then the jobs panel lists it under the published processes
+    panel = page.locator("#polartep-jobs")
+    process = panel.locator(".jp-polartep-jobs-process[data-process-id='greet-process']")
+    expect(process).to_contain_text("Greet a place")
+    expect(process).to_contain_text("sync + async")
+    # And OGC API clients see it, with inputs from its parameters cell
+    description: Any = jlab.lab.api("polartep/ogcapi/processes/greet-process")
+    assert description["title"] == "Greet a place"
+    assert set(description["inputs"]) >= {"name", "times", "scale"}
+    assert "sync-execute" in description["jobControlOptions"]
+    # When it is unpublished from the panel
+    process.get_by_role("button", name="Unpublish").click()
+    page.locator(".jp-Dialog").get_by_role("button", name="Unpublish").click()
+    # Then it is gone from the panel and from the OGC process list
+    expect(process).to_have_count(0)
+    listing: Any = jlab.lab.api("polartep/ogcapi/processes")
+    assert [p["id"] for p in listing["processes"]] == ["execute-notebook"]

@@ -218,3 +218,23 @@ async def test_the_log_streams_while_the_job_runs(jp_fetch: Any, jp_root_dir: Pa
     assert text.index("first line") < text.index("last line") < text.index("[polartep] succeeded")
     _, done = await fetch_json(jp_fetch, "polartep", "api", "jobs", job["id"])
     assert done["status"] == "succeeded"
+
+
+async def test_get_with_wait_answers_when_the_job_ends(jp_fetch: Any, jp_root_dir: Path) -> None:
+    from ..jobs_notebooks import write_notebook
+
+    # Given a job that takes a couple of seconds
+    write_notebook(jp_root_dir / "nap.ipynb", "import time\ntime.sleep(2)", "print('awake')")
+    _, job = await submit(jp_fetch, notebook="nap.ipynb", outputs=["ipynb"])
+    # When a client asks for it with wait=60 (no polling)
+    code, done = await fetch_json(
+        jp_fetch, "polartep", "api", "jobs", job["id"], params={"wait": "60"}, request_timeout=120
+    )
+    # Then the one answer is the ended job, its output already there
+    assert code == 200 and done["status"] == "succeeded", done
+    assert "ipynb" in done["available_outputs"]
+    # And wait=0 answers at once; a bad wait is a 400 naming it
+    code, now = await fetch_json(jp_fetch, "polartep", "api", "jobs", job["id"], params={"wait": "0"})
+    assert code == 200 and now["id"] == job["id"]
+    code, err = await fetch_json(jp_fetch, "polartep", "api", "jobs", job["id"], params={"wait": "soon"})
+    assert code == 400 and "wait" in err["message"]

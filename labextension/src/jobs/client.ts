@@ -9,7 +9,10 @@ export namespace Jobs {
   export type OutputFormat = 'ipynb' | 'html';
 
   export interface ICreate {
-    notebook: string;
+    /** 'workflow' runs the manifest at `workflow` through the workflows feature */
+    kind?: 'notebook' | 'workflow';
+    notebook?: string;
+    workflow?: string;
     parameters?: Record<string, unknown>;
     kernel?: string;
     timeout?: number;
@@ -38,6 +41,25 @@ export namespace Jobs {
     /** who submitted (or reran) it: the JupyterHub user, else the OS user; '' for old jobs */
     author?: string;
     available_outputs: string[];
+    /** kind 'workflow': the manifest's path and the run's name */
+    workflow?: string | null;
+    workflow_run?: string | null;
+  }
+  /** A notebook published as an OGC API process. */
+  export interface IProcess {
+    id: string;
+    notebook: string;
+    title: string;
+    description: string;
+    created: number;
+    sync_execute: boolean;
+  }
+  export interface IPublish {
+    id: string;
+    notebook: string;
+    title?: string;
+    description?: string;
+    sync_execute?: boolean;
   }
   export interface IList {
     jobs: IJob[];
@@ -105,6 +127,15 @@ export class JobsClient {
   async log(id: string): Promise<string> {
     const text = await requestAPI<unknown>(`api/jobs/${encodeURIComponent(id)}/log`);
     return text === null ? '' : typeof text === 'string' ? text : JSON.stringify(text);
+  }
+  async processes(): Promise<Jobs.IProcess[]> {
+    return (await requestAPI<{ processes: Jobs.IProcess[] }>('api/jobs/processes')).processes;
+  }
+  publish(request: Jobs.IPublish): Promise<Jobs.IProcess> {
+    return requestAPI<Jobs.IProcess>('api/jobs/processes', jsonInit('POST', request));
+  }
+  async unpublish(id: string): Promise<void> {
+    await requestAPI<null>(`api/jobs/processes/${encodeURIComponent(id)}`, { method: 'DELETE' });
   }
   /** Copy an output into the workspace; resolves to its workspace path. */
   async copyOutput(id: string, format: Jobs.OutputFormat): Promise<string> {

@@ -73,3 +73,13 @@ export const STATUS_LABEL: Record<string, string> = {
   cancelled: 'Cancelled',
   timed_out: 'Timed out'
 };
+
+/** A process id from a notebook's name: letters, digits, `_.-`, at most 64 characters. */
+export function processId(path: string): string {
+  const stem = (path.split('/').pop() ?? path).replace(/\.ipynb$/, '');
+  const id = stem
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[^A-Za-z0-9]+/, '')
+    .slice(0, 64);
+  return id || 'notebook';
+}

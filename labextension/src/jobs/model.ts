@@ -20,6 +20,10 @@ export class JobsModel {
   get jobs(): Jobs.IJob[] {
     return this._jobs;
   }
+  /** Notebooks published as OGC API processes. */
+  get processes(): Jobs.IProcess[] {
+    return this._processes;
+  }
   get total(): number {
     return this._total;
   }
@@ -63,6 +67,7 @@ export class JobsModel {
       });
       this._jobs = reply.jobs;
       this._total = reply.total;
+      this._processes = await this.client.processes().catch(() => this._processes);
       this._error = null;
       if (this._selected) {
         const job = reply.jobs.find(j => j.id === this._selected);
@@ -91,6 +96,7 @@ export class JobsModel {
   private _changed = new Signal<this, void>(this);
   private _jobs: Jobs.IJob[] = [];
   private _total = 0;
+  private _processes: Jobs.IProcess[] = [];
   private _error: string | null = null;
   private _status: Jobs.Status | '' = '';
   private _tag = '';

@@ -12,6 +12,7 @@ export interface IJobActions {
   cancel(job: Jobs.IJob): void;
   rerun(job: Jobs.IJob): void;
   remove(job: Jobs.IJob): void;
+  unpublish(process: Jobs.IProcess): void;
 }
 
 function useModel(model: JobsModel): void {
@@ -42,18 +43,25 @@ function JobRow(props: { job: Jobs.IJob; model: JobsModel; actions: IJobActions 
       <div className="jp-polartep-jobs-row">
         <button
           className="jp-polartep-link jp-polartep-jobs-name"
-          title={`${job.notebook} · ${job.kernel}`}
+          title={job.kind === 'workflow' ? `${job.notebook} · ${job.workflow_run ?? ''}` : `${job.notebook} · ${job.kernel}`}
           aria-expanded={open}
           onClick={() => model.select(job.id)}
         >
           {job.name}
         </button>
+        <span className="jp-polartep-jobs-kind" data-kind={job.kind} title={`a ${job.kind} job`}>
+          {job.kind}
+        </span>
         <span className={`jp-polartep-jobs-status jp-polartep-jobs-status-${job.status}`}>
           {STATUS_LABEL[job.status] ?? job.status}
         </span>
       </div>
       <div className="jp-polartep-jobs-meta">
-        {progressText(cells_done, cells_total)}
+        {job.kind === 'workflow'
+          ? cells_total > 0
+            ? `${cells_done}/${cells_total} steps`
+            : ''
+          : progressText(cells_done, cells_total)}
         {job.status === 'running' && cells_total > 0 && (
           <progress max={cells_total} value={cells_done} aria-label="progress" />
         )}{' '}
@@ -101,6 +109,38 @@ function JobRow(props: { job: Jobs.IJob; model: JobsModel; actions: IJobActions 
         </div>
       )}
     </li>
+  );
+}
+
+function ProcessList(props: { model: JobsModel; actions: IJobActions }): JSX.Element {
+  const { model, actions } = props;
+  return (
+    <section className="jp-polartep-jobs-processes" aria-label="Published processes">
+      <h3 className="jp-polartep-jobs-heading">Published processes (OGC API)</h3>
+      {model.processes.length === 0 ? (
+        <div className="jp-polartep-jobs-empty">
+          None yet. Right-click a notebook and choose “Publish as Process…”: OGC API clients then run it
+          at polartep/ogcapi/processes/&lt;id&gt;.
+        </div>
+      ) : (
+        <ul className="jp-polartep-list">
+          {model.processes.map(p => (
+            <li key={p.id} className="jp-polartep-jobs-process" data-process-id={p.id}>
+              <span className="jp-polartep-jobs-name" title={p.description || p.notebook}>
+                {p.title} <code>{p.id}</code>
+              </span>
+              <span className="jp-polartep-jobs-meta">
+                {p.notebook}
+                {p.sync_execute ? ' · sync + async' : ' · async'}
+              </span>
+              <button className="jp-mod-styled" onClick={() => actions.unpublish(p)}>
+                Unpublish
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }
 
@@ -158,6 +198,7 @@ function JobsView(props: { model: JobsModel; actions: IJobActions }): JSX.Elemen
           showing {model.jobs.length} of {model.total}
         </div>
       )}
+      <ProcessList model={model} actions={actions} />
     </div>
   );
 }

@@ -10,12 +10,14 @@ import { Message } from '@lumino/messaging';
 import { CommandIDs } from '../tokens';
 import { Jobs } from './client';
 import { RunJobBody } from './dialog';
+import { PublishBody } from './publish';
 import { JobsModel } from './model';
 import { IJobActions, JobsBody } from './panel';
 
 const PANEL_ID = 'polartep-jobs';
 export const RUN_JOB = 'polartep:run-job';
 const REFRESH_JOBS = 'polartep:refresh-jobs';
+export const PUBLISH_PROCESS = 'polartep:publish-process';
 
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -75,6 +77,18 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           });
           if (answer.button.accept) {
             await client.remove(job.id);
+            await model.refreshNow();
+          }
+        }),
+      unpublish: process =>
+        run(async () => {
+          const answer = await showDialog({
+            title: 'Unpublish process',
+            body: `Stop serving “${process.id}” as an OGC API process? Its past jobs stay.`,
+            buttons: [Dialog.cancelButton(), Dialog.warnButton({ label: 'Unpublish' })]
+          });
+          if (answer.button.accept) {
+            await client.unpublish(process.id);
             await model.refreshNow();
           }
         })
@@ -151,6 +165,40 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           Notification.error(message(error));
         }
       }
+    });
+    commands.addCommand(PUBLISH_PROCESS, {
+      label: 'Publish as Process…',
+      caption: 'Serve this notebook as an OGC API process (inputs from its parameters cell)',
+      execute: async args => {
+        const path = targetPath(args);
+        if (!path) {
+          Notification.error('Select a notebook to publish as a process');
+          return;
+        }
+        try {
+          const result = await showDialog({
+            title: `Publish “${path.split('/').pop()}” as a process`,
+            body: new PublishBody(path),
+            buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Publish' })],
+            focusNodeSelector: 'input'
+          });
+          if (!result.button.accept || !result.value) {
+            return;
+          }
+          const process = await client.publish(result.value);
+          Notification.success(`Published as the OGC API process “${process.id}”`, { autoClose: 4000 });
+          shell.activateById(PANEL_ID);
+          await model.refreshNow();
+        } catch (error) {
+          Notification.error(message(error));
+        }
+      }
+    });
+    palette?.addItem({ command: PUBLISH_PROCESS, category: 'Polar TEP' });
+    app.contextMenu.addItem({
+      command: PUBLISH_PROCESS,
+      selector: '.jp-DirListing-item[data-file-type="notebook"]',
+      rank: 4
     });
     palette?.addItem({ command: CommandIDs.openFeature('jobs'), category: 'Polar TEP' });
     palette?.addItem({ command: RUN_JOB, category: 'Polar TEP' });
