@@ -4,7 +4,7 @@ set -euo pipefail
 need=()
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # ==== per-feature system packages (one line each; a test that needs a package checks it too)
-[ -x /usr/lib/postgresql/15/bin/postgres ] && [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)  # stac: PgSTAC integration tests
+[ -x /usr/lib/postgresql/15/bin/postgres ] && [ -f /usr/share/postgresql/15/extension/postgis.control ] || need+=(postgresql-15-postgis-3)  # stac, tiles: PgSTAC (+ titiler-pgstac) integration tests
 
 # ---- end per-feature system packages
 if [ "${#need[@]}" -eq 0 ]; then

@@ -189,6 +189,7 @@ async def test_search_mosaic_tile_with_the_pole_in_its_corner(
     assert code == (204 if backend == "titiler-pgstac" else 404)
 
 
+@pytest.mark.parametrize("backend", ["titiler-pgstac"], indirect=True)
 async def test_titiler_pgstac_mosaic_finds_no_item_next_to_the_pole_ours_does(
     jp_fetch: Any, jp_root_dir: Path, jp_serverapp: Any, get: Any, backend: str, raster_api: support.RasterAPI
 ) -> None:
@@ -198,8 +199,6 @@ async def test_titiler_pgstac_mosaic_finds_no_item_next_to_the_pole_ours_does(
     0..1048 km (the pole is its bottom-left corner); those two corners both lie at ~80.3°N (lon
     135° and 45°), so the "box" is a line along 80.3°N and misses an item at 83.6-88.7°N inside
     the tile."""
-    if backend != "titiler-pgstac":
-        pytest.skip("compares titiler-pgstac with the embedded tiler: one run is enough")
     # Given a catalog item next to the pole (not covering it), inside tile 3/4/3
     search = {"collections": [support.NEAR_POLE]}
     # When titiler-pgstac's mosaic of that search is asked for tile 3/4/3
