@@ -94,7 +94,8 @@ def test_publish_a_notebook_as_a_process_and_unpublish_it(jlab: JupyterLabPage) 
         if listing["processes"] or time.monotonic() > deadline:
             break
         time.sleep(0.5)
-    assert [p["id"] for p in listing["processes"]] == ["greet-process"]
+    toasts = page.locator(".Toastify__toast").all_inner_texts()  # an error shown to the user, if any
+    assert [p["id"] for p in listing["processes"]] == ["greet-process"], toasts
     description: Any = jlab.lab.api("polartep/ogcapi/processes/greet-process")
     assert description["title"] == "Greet a place"
     assert set(description["inputs"]) >= {"name", "times", "scale"}
