@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -85,20 +86,29 @@ def test_publish_a_notebook_as_a_process_and_unpublish_it(jlab: JupyterLabPage) 
     dialog.locator("#jp-polartep-jobs-process-title").fill("Greet a place")
     dialog.get_by_label("Also run synchronously", exact=False).check()
     dialog.get_by_role("button", name="Publish").click()
-    # Then the jobs panel lists it under the published processes
-    panel = page.locator("#polartep-jobs")
-    process = panel.locator(".jp-polartep-jobs-process[data-process-id='greet-process']")
-    expect(process).to_contain_text("Greet a place")
-    expect(process).to_contain_text("sync + async")
-    # And OGC API clients see it, with inputs from its parameters cell
+    expect(page.locator(".jp-Dialog")).to_have_count(0, timeout=60_000)
+    # Then OGC API clients see it, with inputs from its parameters cell
+    deadline = time.monotonic() + 60
+    while True:
+        listing: Any = jlab.lab.api("polartep/api/jobs/processes")
+        if listing["processes"] or time.monotonic() > deadline:
+            break
+        time.sleep(0.5)
+    toasts = page.locator(".Toastify__toast").all_inner_texts()  # an error shown to the user, if any
+    assert [p["id"] for p in listing["processes"]] == ["greet-process"], toasts
     description: Any = jlab.lab.api("polartep/ogcapi/processes/greet-process")
     assert description["title"] == "Greet a place"
     assert set(description["inputs"]) >= {"name", "times", "scale"}
     assert "sync-execute" in description["jobControlOptions"]
+    # And the jobs panel lists it under the published processes
+    panel = jlab.open_side_panel("polartep-jobs")
+    process = panel.locator(".jp-polartep-jobs-process[data-process-id='greet-process']")  # type: ignore[attr-defined]
+    expect(process).to_contain_text("Greet a place", timeout=60_000)
+    expect(process).to_contain_text("sync + async")
     # When it is unpublished from the panel
     process.get_by_role("button", name="Unpublish").click()
     page.locator(".jp-Dialog").get_by_role("button", name="Unpublish").click()
     # Then it is gone from the panel and from the OGC process list
-    expect(process).to_have_count(0)
-    listing: Any = jlab.lab.api("polartep/ogcapi/processes")
+    expect(process).to_have_count(0, timeout=60_000)
+    listing = jlab.lab.api("polartep/ogcapi/processes")
     assert [p["id"] for p in listing["processes"]] == ["execute-notebook"]
