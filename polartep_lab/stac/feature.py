@@ -37,6 +37,7 @@ def build(ctx: FeatureContext) -> StacService:
         root_url=root_url,
         log=ctx.log,
         remote_timeout=app.stac_remote_timeout,
+        unknown_extensions=app.stac_unknown_extensions,
     )
 
 
@@ -64,6 +65,7 @@ FEATURE = Feature(
     routes=(
         Route("stac", h.LandingHandler),
         Route("stac/", h.LandingHandler),
+        Route("stac/api", h.OpenAPIHandler),
         Route("stac/conformance", h.ConformanceHandler),
         Route("stac/queryables", h.QueryablesHandler),
         Route("stac/search", h.SearchHandler),
