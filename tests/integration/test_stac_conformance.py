@@ -84,7 +84,7 @@ def test_pystac_client_searches_and_pages_unmodified(server: stac_live.LiveServe
     assert [c.id for c in client.get_collections()] == [DEMO_COLLECTION]
     assert client.conforms_to("ITEM_SEARCH") and client.conforms_to("FILTER")
     # And searches with bbox + datetime + a CQL2 filter (text, then JSON), 7 items a page
-    bbox, start, end = [-60.0, 60.0, 60.0, 90.0], "2021-01-01T00:00:00+00:00", "2023-12-31T23:59:59+00:00"
+    bbox, start, end = [-120.0, 55.0, 120.0, 90.0], "2020-06-01T00:00:00+00:00", "2024-06-30T00:00:00+00:00"
     expected = _expected(bbox, start, end, 50)
     assert len(expected) > 14, "the demo data should need several pages"
     for flt, lang in (
