@@ -98,6 +98,15 @@ class PolarTEP(ExtensionApp):
         20.0, help="Seconds before a request to a remote catalog gives up (502 'timeout')."
     ).tag(config=True)
 
+    stac_unknown_extensions = Enum(
+        ["warn", "reject"],
+        default_value="warn",
+        help="Writes to the workspace catalog declaring a STAC extension whose schema is not bundled "
+        "(so it cannot be checked offline): 'warn' accepts them with an HTTP `Warning` header and a "
+        "log line; 'reject' refuses them (400). Bundled: eo, projection, raster, view, file, sat, sar, "
+        "scientific, processing, classification, product (see docs/stac.md).",
+    ).tag(config=True)
+
     # ---- end stac
 
     # ==== tiles ==== map tiles: titiler via jupyter-server-proxy, tile matrix sets, titiler-pgstac

@@ -44,6 +44,7 @@ def build(ctx: FeatureContext) -> StacService:
         root_url=root_url,
         log=ctx.log,
         remote_timeout=app.stac_remote_timeout,
+        unknown_extensions=app.stac_unknown_extensions,
     )
 
 
@@ -73,6 +74,7 @@ FEATURE = Feature(
     routes=(
         Route("stac", h.LandingHandler),
         Route("stac/", h.LandingHandler),
+        Route("stac/api", h.OpenAPIHandler),
         Route("stac/conformance", h.ConformanceHandler),
         Route("stac/queryables", h.QueryablesHandler),
         Route("stac/search", h.SearchHandler),

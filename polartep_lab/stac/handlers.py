@@ -7,6 +7,7 @@ import functools
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 from jupyter_server.auth.decorator import authorized
 from jupyter_server.base.handlers import JupyterHandler
@@ -17,8 +18,9 @@ from tornado.ioloop import IOLoop
 from ..core.errors import Invalid
 from ..core.handlers import PolarTEPHandler
 from .catalogs import CreateCatalog
-from .service import StacService
+from .service import OPENAPI_JSON, StacService
 from .snippet import search_code
+from .validation import unbundled_extensions
 
 
 class _StacHandler(PolarTEPHandler):
@@ -56,6 +58,17 @@ class _StacHandler(PolarTEPHandler):
         self.set_header("Content-Type", self._geojson)
         return JupyterHandler.finish(self, chunk)
 
+    def warn_unchecked(self, body: dict[str, Any]) -> None:
+        """`Warning: 299` naming declared extensions whose schema is not bundled (accepted unchecked)."""
+        features = body.get("features")
+        many = body.get("type") == "FeatureCollection" and isinstance(features, list)
+        objects = features if many else [body]
+        unknown = list(dict.fromkeys(url for obj in objects for url in unbundled_extensions(obj)))
+        if unknown:
+            urls = " ".join(quote(url, safe=":/?#[]@!$&()*+,;=%~._-") for url in unknown[:10])
+            warning = f'299 polartep "STAC extension schemas not bundled, not checked: {urls}"'
+            self.set_header("Warning", warning)
+
     def body_object(self) -> dict[str, Any]:
         body = self.json_body()
         if not isinstance(body, dict):
@@ -69,6 +82,17 @@ class LandingHandler(_StacHandler):
     @authorized
     async def get(self) -> None:
         self.reply(await self.call(self.stac.landing, self.root_url))
+
+
+class OpenAPIHandler(_StacHandler):
+    """The `service-desc` of the landing page: this STAC API's OpenAPI document (JSON)."""
+
+    @web.authenticated
+    @authorized
+    async def get(self) -> None:
+        server = f"{self.request.protocol}://{self.request.host}{self.base_url}"
+        spec = await self.call(self.stac.openapi, server)
+        self.reply_geojson(spec, media=OPENAPI_JSON)
 
 
 class ConformanceHandler(_StacHandler):
@@ -95,7 +119,9 @@ class CollectionsHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def post(self) -> None:
-        created = await self.call(self.stac.create_collection, self.body_object())
+        body = self.body_object()
+        created = await self.call(self.stac.create_collection, body)
+        self.warn_unchecked(body)
         self.reply(await self.call(self.stac.get_collection, created["id"], self.root_url), 201)
 
 
@@ -108,7 +134,9 @@ class CollectionHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def put(self, collection_id: str) -> None:
-        await self.call(self.stac.update_collection, collection_id, self.body_object())
+        body = self.body_object()
+        await self.call(self.stac.update_collection, collection_id, body)
+        self.warn_unchecked(body)
         self.reply(await self.call(self.stac.get_collection, collection_id, self.root_url))
 
     @web.authenticated
@@ -130,7 +158,9 @@ class ItemsHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def post(self, collection_id: str) -> None:
-        created = await self.call(self.stac.create_item, collection_id, self.body_object())
+        body = self.body_object()
+        created = await self.call(self.stac.create_item, collection_id, body)
+        self.warn_unchecked(body)
         if created.get("type") == "Feature":
             created = await self.call(self.stac.get_item, collection_id, created["id"], self.root_url)
         self.reply(created, 201)
@@ -145,7 +175,9 @@ class ItemHandler(_StacHandler):
     @web.authenticated
     @authorized
     async def put(self, collection_id: str, item_id: str) -> None:
-        await self.call(self.stac.update_item, collection_id, item_id, self.body_object())
+        body = self.body_object()
+        await self.call(self.stac.update_item, collection_id, item_id, body)
+        self.warn_unchecked(body)
         self.reply(await self.call(self.stac.get_item, collection_id, item_id, self.root_url))
 
     @web.authenticated

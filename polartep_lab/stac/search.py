@@ -9,6 +9,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any
 
 import cql2
@@ -139,22 +140,64 @@ def _limit(value: Any) -> int:
     return min(limit, MAX_LIMIT)
 
 
+#: CQL2 operators (basic, advanced comparison, spatial, temporal, array, arithmetic, functions)
+CQL2_OPS = frozenset([
+    "and", "or", "not", "=", "<>", "<", "<=", ">", ">=", "like", "between", "in", "isnull", "casei",
+    "accenti", "+", "-", "*", "/", "%", "^", "div", "s_intersects", "s_equals", "s_disjoint",
+    "s_touches", "s_within", "s_overlaps", "s_crosses", "s_contains", "t_after", "t_before",
+    "t_contains", "t_disjoint", "t_during", "t_equals", "t_finishedby", "t_finishes", "t_intersects",
+    "t_meets", "t_metby", "t_overlappedby", "t_overlaps", "t_startedby", "t_starts", "anyinteracts",
+    "a_equals", "a_contains", "a_containedby", "a_overlaps",
+])  # fmt: skip
+#: the most nodes / nesting a filter may have (validating a CQL2 expression is costly)
+FILTER_MAX_NODES, FILTER_MAX_DEPTH = 2000, 40
+
+
+def _check_shape(node: Any, depth: int = 0, seen: list[int] | None = None) -> None:
+    """Cheap structural checks before the (slow) CQL2 JSON-schema validation."""
+    seen = [0] if seen is None else seen
+    seen[0] += 1
+    if seen[0] > FILTER_MAX_NODES or depth > FILTER_MAX_DEPTH:
+        limits = f"at most {FILTER_MAX_NODES} nodes, {FILTER_MAX_DEPTH} levels"
+        raise Invalid(f"filter: too large ({limits})", "bad_filter")
+    if isinstance(node, list):
+        for child in node:
+            _check_shape(child, depth + 1, seen)
+    elif isinstance(node, dict):
+        if "op" in node:
+            op = node["op"]
+            if not isinstance(op, str) or op.lower() not in CQL2_OPS:
+                raise Invalid(f"filter: unknown CQL2 operator {op!r:.60}", "bad_filter")
+            if not isinstance(node.get("args", []), list):
+                raise Invalid(f"filter: the args of {op!r} must be a list", "bad_filter")
+        for child in node.values():
+            _check_shape(child, depth + 1, seen)
+
+
+@lru_cache(maxsize=512)
+def _validated(canonical: str) -> str:
+    """CQL2 JSON (text) validated against the CQL2 schema; cached, as a next page repeats it."""
+    expr = cql2.parse_json(canonical)
+    expr.validate()
+    return json.dumps(expr.to_json())
+
+
 def parse_filter(value: Any, lang: str | None) -> dict[str, Any]:
     """CQL2 text or JSON -> validated CQL2 JSON."""
     if lang not in (None, "cql2-text", "cql2-json"):
         raise Invalid("filter-lang: must be cql2-text or cql2-json", "bad_filter_lang")
     try:
         if isinstance(value, dict):
-            expr = cql2.parse_json(json.dumps(_between_pairs(value)))
+            tree = _between_pairs(value)
         elif isinstance(value, str) and lang == "cql2-json":
-            expr = cql2.parse_json(value)
+            tree = _between_pairs(json.loads(value))
         elif isinstance(value, str):
-            expr = cql2.parse_text(value)
+            tree = cql2.parse_text(value).to_json()
         else:
             raise Invalid("filter: expected CQL2 text or a CQL2 JSON object", "bad_filter")
-        expr.validate()
-        return dict(expr.to_json())
-    except (ValueError, cql2.ParseError, cql2.ValidationError) as exc:
+        _check_shape(tree)
+        return dict(json.loads(_validated(json.dumps(tree, sort_keys=True))))
+    except (ValueError, TypeError, RecursionError, cql2.ParseError, cql2.ValidationError) as exc:
         raise Invalid(f"filter: not valid CQL2 ({str(exc)[:300]})", "bad_filter") from exc
 
 

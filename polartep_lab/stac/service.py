@@ -19,7 +19,7 @@ from .geometry import footprint, geometry_bbox, rfc7946
 from .remote import RemoteCatalog
 from .search import SearchRequest, apply_fields, parse_search
 from .store import CatalogStore, SearchPage, item_times
-from .validation import StacInvalid, errors_of, plain_json
+from .validation import StacInvalid, errors_of, plain_json, unbundled_extensions
 
 STAC_VERSION = "1.1.0"
 CONFORMANCE = [
@@ -46,7 +46,10 @@ CONFORMANCE = [
     "http://www.opengis.net/spec/cql2/1.0/conf/temporal-functions",
 ]
 _GEOJSON = "application/geo+json"
-_OWN_RELS = {"self", "root", "parent", "collection", "items"}
+#: media type of the OpenAPI document linked as `service-desc`
+OPENAPI_JSON = "application/vnd.oai.openapi+json;version=3.0"
+QUERYABLES_REL = "http://www.opengis.net/def/rel/ogc/1.0/queryables"
+_OWN_RELS = {"self", "root", "parent", "collection", "items", QUERYABLES_REL}
 
 
 def _own_links(links: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -66,8 +69,12 @@ class StacService:
         root_url: str = "/polartep/stac",
         log: logging.Logger | None = None,
         remote_timeout: float = 20.0,
+        unknown_extensions: str = "warn",
     ) -> None:
         self.remote_timeout = remote_timeout
+        #: "warn": accept objects declaring extensions with no bundled schema (logged, HTTP Warning
+        #: header); "reject": refuse them (400)
+        self.unknown_extensions = unknown_extensions
         self.store = store
         self.registry = registry
         self.http = http or OutboundClient()
@@ -89,11 +96,12 @@ class StacService:
             {"rel": "self", "href": f"{root}/", "type": "application/json"},
             {"rel": "root", "href": f"{root}/", "type": "application/json"},
             {"rel": "conformance", "href": f"{root}/conformance", "type": "application/json"},
+            {"rel": "service-desc", "href": f"{root}/api", "type": OPENAPI_JSON,
+             "title": "OpenAPI document of this STAC API"},
             {"rel": "data", "href": f"{root}/collections", "type": "application/json"},
             {"rel": "search", "href": f"{root}/search", "type": _GEOJSON, "method": "GET"},
             {"rel": "search", "href": f"{root}/search", "type": _GEOJSON, "method": "POST"},
-            {"rel": "http://www.opengis.net/def/rel/ogc/1.0/queryables",
-             "href": f"{root}/queryables", "type": "application/schema+json"},
+            {"rel": QUERYABLES_REL, "href": f"{root}/queryables", "type": "application/schema+json"},
         ]  # fmt: skip
         for coll in self.store.list_collections():
             href = f"{root}/collections/{coll['id']}"
@@ -109,6 +117,16 @@ class StacService:
             "links": links,
         }
 
+    def openapi(self, server_url: str = "/") -> dict[str, Any]:
+        """The OpenAPI document of the workspace STAC API (`/polartep/stac…` paths of openapi.yaml)."""
+        import yaml
+
+        spec = yaml.safe_load((Path(__file__).parent.parent / "openapi.yaml").read_text(encoding="utf-8"))
+        spec["paths"] = {k: v for k, v in spec["paths"].items() if k.startswith("/polartep/stac")}
+        spec["info"] = {**spec["info"], "title": "Polar TEP workspace catalog (STAC API)"}
+        spec["servers"] = [{"url": server_url, "description": "this notebook server"}]
+        return dict(spec)
+
     def conformance(self) -> dict[str, Any]:
         return {"conformsTo": CONFORMANCE}
 
@@ -116,9 +134,10 @@ class StacService:
         if collection_id is not None:
             self._collection(collection_id)
         root = self._root(root_url)
+        here = root if collection_id is None else f"{root}/collections/{collection_id}"
         return {
             "$schema": "https://json-schema.org/draft/2019-09/schema",
-            "$id": f"{root}/queryables",
+            "$id": f"{here}/queryables",
             "type": "object",
             "title": "Queryables of the Polar TEP workspace catalog",
             "properties": {
@@ -147,6 +166,7 @@ class StacService:
             {"rel": "root", "href": f"{root}/", "type": "application/json"},
             {"rel": "parent", "href": f"{root}/", "type": "application/json"},
             {"rel": "items", "href": f"{href}/items", "type": _GEOJSON},
+            {"rel": QUERYABLES_REL, "href": f"{href}/queryables", "type": "application/schema+json"},
             *_own_links(coll.get("links")),
         ]
         return out
@@ -169,12 +189,27 @@ class StacService:
 
     def _valid_collection(self, collection: Any) -> dict[str, Any]:
         collection = plain_json(collection, "collection")
-        errors = errors_of(collection, "collection")
+        errors = errors_of(collection, "collection") or self._unchecked(collection, "")
         if errors:
             raise StacInvalid("collection", errors)
         stored = copy.deepcopy(collection)
         stored["links"] = _own_links(stored.get("links"))
         return stored  # type: ignore[no-any-return]
+
+    def _unchecked(self, obj: Any, where: str) -> list[str]:
+        """Errors for declared extensions that have no bundled schema, under the "reject" policy;
+        under "warn" they are only logged (the REST handler adds a `Warning` header)."""
+        unknown = unbundled_extensions(obj)
+        if not unknown:
+            return []
+        if self.unknown_extensions == "reject":
+            return [
+                f"{where}stac_extensions: {url} has no schema bundled with the workspace, so it cannot "
+                "be checked (c.PolarTEP.stac_unknown_extensions = 'reject')"
+                for url in unknown
+            ]
+        self.log.warning("STAC %s: extension schema not bundled, not checked: %s", obj.get("id"), unknown)
+        return []
 
     def create_collection(self, collection: dict[str, Any]) -> dict[str, Any]:
         stored = self._valid_collection(collection)
@@ -219,7 +254,7 @@ class StacService:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             # validate the item as it will be served: in its collection, with our links
             candidate = self._item_links({**item, "collection": item.get("collection", collection_id)}, "/")
-        errors = [f"{where}{e}" for e in errors_of(candidate, "item")]
+        errors = [f"{where}{e}" for e in errors_of(candidate, "item")] or self._unchecked(item, where)
         if not errors:
             if item.get("collection", collection_id) != collection_id:
                 errors.append(f"{where}collection: must be {collection_id!r} (the URL's collection)")
