@@ -1,6 +1,7 @@
 import { ReactWidget } from '@jupyterlab/apputils';
-import React, { useEffect, useState } from 'react';
+import React from 'react';
 
+import { useSignals } from '../common/react';
 import { Jobs } from './client';
 import { duration, progressText, STATUS_LABEL } from './format';
 import { JobsModel } from './model';
@@ -13,17 +14,6 @@ export interface IJobActions {
   rerun(job: Jobs.IJob): void;
   remove(job: Jobs.IJob): void;
   unpublish(process: Jobs.IProcess): void;
-}
-
-function useModel(model: JobsModel): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-    };
-  }, [model]);
 }
 
 function elapsed(job: Jobs.IJob): string {
@@ -146,7 +136,7 @@ function ProcessList(props: { model: JobsModel; actions: IJobActions }): JSX.Ele
 
 function JobsView(props: { model: JobsModel; actions: IJobActions }): JSX.Element {
   const { model, actions } = props;
-  useModel(model);
+  useSignals(model.changed);
   return (
     <div className="jp-polartep-jobs">
       <div className="jp-polartep-jobs-filters">

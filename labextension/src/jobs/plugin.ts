@@ -3,10 +3,11 @@ import { Dialog, ICommandPalette, Notification, showDialog } from '@jupyterlab/a
 import { PageConfig, URLExt } from '@jupyterlab/coreutils';
 import { DocumentRegistry, DocumentWidget } from '@jupyterlab/docregistry';
 import { IFileBrowserFactory } from '@jupyterlab/filebrowser';
-import { PanelWithToolbar, refreshIcon, runIcon, SidePanel, ToolbarButton } from '@jupyterlab/ui-components';
+import { runIcon, ToolbarButton } from '@jupyterlab/ui-components';
 import { DisposableDelegate, IDisposable } from '@lumino/disposable';
-import { Message } from '@lumino/messaging';
 
+import { errorMessage } from '../common/model';
+import { addSidePanel } from '../common/sidepanel';
 import { CommandIDs } from '../tokens';
 import { Jobs } from './client';
 import { RunJobBody } from './dialog';
@@ -18,20 +19,6 @@ const PANEL_ID = 'polartep-jobs';
 export const RUN_JOB = 'polartep:run-job';
 const REFRESH_JOBS = 'polartep:refresh-jobs';
 export const PUBLISH_PROCESS = 'polartep:publish-process';
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-class JobsPanel extends SidePanel {
-  constructor(readonly model: JobsModel) {
-    super();
-  }
-  protected onBeforeShow(msg: Message): void {
-    super.onBeforeShow(msg);
-    void this.model.refreshNow().catch(() => undefined);
-  }
-}
 
 /** Headless jobs: the side panel, "Run as Job…" in the file browser, "Run headless" on notebooks. */
 export const jobsPlugin: JupyterFrontEndPlugin<void> = {
@@ -51,7 +38,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const client = model.client;
     const { commands } = app;
 
-    const run = (fn: () => Promise<unknown>) => void fn().catch(error => Notification.error(message(error)));
+    const run = (fn: () => Promise<unknown>) => void fn().catch(error => Notification.error(errorMessage(error)));
     const actions: IJobActions = {
       openOutput: job =>
         run(async () => {
@@ -94,21 +81,22 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
         })
     };
 
-    const panel = new JobsPanel(model);
-    panel.id = PANEL_ID;
-    panel.title.icon = runIcon;
-    panel.title.caption = 'Headless jobs';
-    panel.addClass('jp-polartep-panel');
-    const section = new PanelWithToolbar();
-    section.title.label = 'Headless jobs';
-    section.toolbar.addItem(
-      'refresh',
-      new ToolbarButton({ icon: refreshIcon, tooltip: 'Refresh jobs', onClick: () => void commands.execute(REFRESH_JOBS) })
-    );
-    section.addWidget(new JobsBody(model, actions));
-    panel.addWidget(section);
-    shell.add(panel, 'left', { rank: 160 });
-    restorer?.add(panel, PANEL_ID);
+    addSidePanel({
+      app,
+      shell,
+      restorer,
+      palette,
+      id: PANEL_ID,
+      label: 'Headless jobs',
+      icon: runIcon,
+      rank: 160,
+      model,
+      body: new JobsBody(model, actions),
+      refreshTooltip: 'Refresh jobs',
+      openCommand: CommandIDs.openFeature('jobs'),
+      openLabel: 'Polar TEP: Show Headless Jobs',
+      refreshCommand: { id: REFRESH_JOBS, label: 'Polar TEP: Refresh Jobs' }
+    });
 
     /** The notebook to run: the command's `path`, else the file browser's selection, else the current notebook. */
     const targetPath = (args: { path?: unknown }): string | null => {
@@ -123,15 +111,6 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       return current instanceof DocumentWidget && current.context.path.endsWith('.ipynb') ? current.context.path : null;
     };
 
-    commands.addCommand(CommandIDs.openFeature('jobs'), {
-      label: 'Polar TEP: Show Headless Jobs',
-      icon: runIcon,
-      execute: () => shell.activateById(PANEL_ID)
-    });
-    commands.addCommand(REFRESH_JOBS, {
-      label: 'Polar TEP: Refresh Jobs',
-      execute: () => model.refreshNow()
-    });
     commands.addCommand(RUN_JOB, {
       label: args => (args.toolbar ? 'Run headless' : 'Run as Job…'),
       caption: 'Run this notebook headless, with parameters, as a job',
@@ -162,7 +141,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           shell.activateById(PANEL_ID);
           model.select(job.id);
         } catch (error) {
-          Notification.error(message(error));
+          Notification.error(errorMessage(error));
         }
       }
     });
@@ -190,7 +169,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           shell.activateById(PANEL_ID);
           await model.refreshNow();
         } catch (error) {
-          Notification.error(message(error));
+          Notification.error(errorMessage(error));
         }
       }
     });
@@ -200,9 +179,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       selector: '.jp-DirListing-item[data-file-type="notebook"]',
       rank: 4
     });
-    palette?.addItem({ command: CommandIDs.openFeature('jobs'), category: 'Polar TEP' });
     palette?.addItem({ command: RUN_JOB, category: 'Polar TEP' });
-    palette?.addItem({ command: REFRESH_JOBS, category: 'Polar TEP' });
 
     app.contextMenu.addItem({
       command: RUN_JOB,

@@ -2,6 +2,7 @@ import { ReactWidget } from '@jupyterlab/apputils';
 import { CommandRegistry } from '@lumino/commands';
 import React, { useEffect, useState } from 'react';
 
+import { useSignals } from '../common/react';
 import { createMap, IPolarMap, PROJECTIONS } from '../map';
 import { bboxGeometry, describeArea } from '../map/geometry';
 import { Stac } from './client';
@@ -15,19 +16,6 @@ export interface IBrowserActions {
   insertCode(): Promise<void>;
   notifyError(message: string): void;
   notify(message: string): void;
-}
-
-function useModel(model: StacBrowserModel, commands: CommandRegistry): void {
-  const [, setTick] = useState(0);
-  useEffect(() => {
-    const bump = () => setTick(t => t + 1);
-    model.changed.connect(bump);
-    commands.commandChanged.connect(bump);
-    return () => {
-      model.changed.disconnect(bump);
-      commands.commandChanged.disconnect(bump);
-    };
-  }, [model, commands]);
 }
 
 function CatalogPicker(props: { model: StacBrowserModel }): JSX.Element {
@@ -478,7 +466,7 @@ function BrowserView(props: {
   actions: IBrowserActions;
 }): JSX.Element {
   const { model, commands, actions } = props;
-  useModel(model, commands);
+  useSignals(model.changed, commands.commandChanged);
   const [shownError, setShownError] = useState<string | null>(null);
   useEffect(() => {
     if (model.error && model.error !== shownError) {
