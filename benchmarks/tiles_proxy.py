@@ -2,14 +2,14 @@
 
 `python benchmarks/tiles_proxy.py [--rounds N]` starts a real Jupyter server with the extension on
 127.0.0.1, fetches the same tiles (2 concurrent clients) (a) through jupyter-server-proxy at
-/polartep/tiles/, (b) from the tiler process directly, (c) with rio-tiler in-process (the floor),
-for WebMercatorQuad and the EPSG:3413 grid, and prints median / p95 latency, tiles/s and ratios.
+/polartep/tiles/, (b) from the tiler process directly (on its Unix socket), (c) with rio-tiler
+in-process (the floor), for WebMercatorQuad and the EPSG:3413 grid, and prints median / p95
+latency, tiles/s and ratios.
 """
 
 from __future__ import annotations
 
 import argparse
-import http.client
 import os
 import secrets
 import socket
@@ -21,7 +21,6 @@ import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -44,7 +43,8 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def tiler_port(server_pid: int) -> int:
+def tiler_socket(server_pid: int) -> str:
+    """The Unix socket of the tiler that jupyter-server-proxy started for ``server_pid``."""
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
             continue
@@ -54,7 +54,7 @@ def tiler_port(server_pid: int) -> int:
         except OSError:
             continue
         if int(stat.rsplit(")", 1)[1].split()[1]) == server_pid and b"polartep_lab.tiles.server" in cmd:
-            return int(cmd[cmd.index(b"--port") + 1])
+            return cmd[cmd.index(b"--uds") + 1].decode()
     raise RuntimeError("tiler process not found")
 
 
@@ -98,25 +98,25 @@ def measure(paths: dict[str, Fetch], grid: str, rounds: int) -> dict[str, dict[s
     return out
 
 
-def overhead(client: httpx.Client, proxied: str, direct: str, n: int = 200) -> dict[str, float]:
+def overhead(
+    client: httpx.Client, proxied: str, tiler: httpx.Client, uds: str, n: int = 200
+) -> dict[str, float]:
     """Median latency (ms) of the tiler's tiny health answer: through the proxy, directly over a
-    kept-alive connection, and directly over a new TCP connection per request (what
+    kept-alive connection, and directly over a new connection per request (what
     jupyter-server-proxy does: a new tornado client for every request, no keep-alive)."""
-    host, port = urlsplit(direct).hostname or "127.0.0.1", urlsplit(direct).port or 80
 
     def fresh() -> None:
-        conn = http.client.HTTPConnection(host, port, timeout=60)
-        try:
-            conn.request("GET", "/")
-            response = conn.getresponse()
-            response.read()
-            assert response.status == 200
-        finally:
-            conn.close()
+        with socket.socket(socket.AF_UNIX) as sock:
+            sock.connect(uds)
+            sock.sendall(b"GET / HTTP/1.1\r\nHost: tiler\r\nConnection: close\r\n\r\n")
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        assert answer.startswith(b"HTTP/1.1 200"), answer[:40]
 
     calls: dict[str, Callable[[], object]] = {
         "proxy": lambda: client.get(proxied).raise_for_status(),
-        "direct": lambda: client.get(direct).raise_for_status(),
+        "direct": lambda: tiler.get("/").raise_for_status(),
         "direct, new connection": fresh,
     }
     timings: dict[str, list[float]] = {name: [] for name in calls}
@@ -157,13 +157,14 @@ def main() -> None:
                 if time.monotonic() > deadline:
                     raise RuntimeError("tiler did not start through the proxy")
                 time.sleep(0.5)
-            direct = f"http://127.0.0.1:{tiler_port(server.pid)}"
+            uds = tiler_socket(server.pid)
+            tiler = httpx.Client(transport=httpx.HTTPTransport(uds=uds), base_url="http://tiler", timeout=120)
             grids = registry()
 
-            def via(prefix: str) -> Callable[[str, tuple[int, int, int]], bytes]:
+            def via(http: httpx.Client, prefix: str) -> Callable[[str, tuple[int, int, int]], bytes]:
                 def fetch(grid: str, tile: tuple[int, int, int]) -> bytes:
                     z, x, y = tile
-                    response = client.get(f"{prefix}/cog/tiles/{grid}/{z}/{x}/{y}.png", params=PARAMS)
+                    response = http.get(f"{prefix}/cog/tiles/{grid}/{z}/{x}/{y}.png", params=PARAMS)
                     response.raise_for_status()
                     return response.content
 
@@ -185,10 +186,15 @@ def main() -> None:
             results = {}
             load_before = os.getloadavg()
             for grid in TILES:
-                paths = {"proxy": via(base), "direct": via(direct), "in-process": in_process}
+                paths = {
+                    "proxy": via(client, base),
+                    "direct": via(tiler, "http://tiler"),
+                    "in-process": in_process,
+                }
                 for name, r in measure(paths, grid, args.rounds).items():
                     results[(grid, name)] = r
-            bare = overhead(client, f"{base}/", f"{direct}/")
+            bare = overhead(client, f"{base}/", tiler, uds)
+            tiler.close()
             load_after = os.getloadavg()
     finally:
         server.terminate()
@@ -219,7 +225,7 @@ def main() -> None:
     print(
         "per-request cost (tiler health answer, sequential medians): "
         + ", ".join(f"{name} {ms:.1f} ms" for name, ms in bare.items())
-        + f"; the proxy adds {bare['proxy'] - bare['direct']:.1f} ms, of which a new TCP connection "
+        + f"; the proxy adds {bare['proxy'] - bare['direct']:.1f} ms, of which a new connection "
         f"per request is {bare['direct, new connection'] - bare['direct']:.1f} ms"
     )
 

@@ -16,6 +16,7 @@ from .core.access import FeatureAccess, validate_feature_names
 from .core.features import FeatureContext
 from .core.http import OutboundClient, OutboundPolicy
 from .core.identity import Identity
+from .core.logs import skip_discarded_records
 from .core.paths import default_data_dir
 from .core.status import FeatureState, StatusHandler, Workspace
 
@@ -354,6 +355,7 @@ class PolarTEP(ExtensionApp):
         return dict(lookup(host)) if lookup else {}
 
     def initialize_settings(self) -> None:
+        skip_discarded_records(self.serverapp.log)
         data_dir = Path(self.data_dir).expanduser()
         data_dir.mkdir(parents=True, exist_ok=True)
         root_dir = Path(self.serverapp.root_dir).expanduser().resolve()

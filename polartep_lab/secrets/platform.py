@@ -51,7 +51,7 @@ class MountedSecrets:
 
     def all(self) -> dict[str, MountedSecret]:
         if self.mount_dir is None:
-            return {}
+            return self._cache  # the same (empty) dict each time: callers cache on its identity
         if time.monotonic() - self._read_at > self.ttl:
             self._cache = self._read()
             self._read_at = time.monotonic()

@@ -47,6 +47,8 @@ from .store import SecretStore, StoredSecret, StoreUnreadable, now
 USAGE_FILE = "last-used.json"
 #: last-used times are written at most this often per secret (they are metadata, not values)
 USAGE_WRITE_INTERVAL = 60.0
+#: how often the log masker looks for secrets changed by another process (a notebook, the CLI)
+MASKER_RECHECK_S = 1.0
 
 
 def check_name(name: str) -> None:
@@ -421,19 +423,30 @@ class SecretsService:
         return headers
 
     # ---- masking -------------------------------------------------------------------------------------
-    def masker(self) -> Masker:
-        masker = self._masker
-        if masker is None or self.mounted.all() is not self._masker_platform:
+    def masker(self, fresh: bool = False) -> Masker:
+        """The masker of the current values. It runs for every log record the server makes, so the
+        store is checked for changes by other processes at most every ``MASKER_RECHECK_S`` seconds
+        (changes made through this service apply at once; ``fresh`` checks now) and the masker is
+        built only on a change."""
+        now = time.monotonic()
+        if fresh or now - self._masker_checked >= MASKER_RECHECK_S:
             with self._lock:
-                self._masker_platform = self.mounted.all()
+                self._sync()
+                self._masker_checked = now
+        masker = self._masker
+        platform = self.mounted.all()
+        if masker is None or platform is not self._masker_platform:
+            with self._lock:
+                self._masker_platform = platform
                 masker = self._masker = Masker(self._values())
         return masker
 
     _masker_platform: dict[str, Any] | None = None
+    _masker_checked = float("-inf")
 
     def mask_notebook(self, path: str, notebook: dict[str, Any]) -> list[str]:
         """Mask secret values in a notebook's outputs in place; returns the names found."""
-        found: Counter[str] = self.masker().mask_notebook(notebook)
+        found: Counter[str] = self.masker(fresh=True).mask_notebook(notebook)
         names = names_of(found)
         if not names:
             return []

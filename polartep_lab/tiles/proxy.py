@@ -17,7 +17,9 @@ PROXY_NAME = "polartep/tiles"
 
 def server_process() -> dict[str, Any]:
     return {
-        "command": [sys.executable, "-m", "polartep_lab.tiles.server", "--port", "{port}"],
+        "command": [sys.executable, "-m", "polartep_lab.tiles.server", "--uds", "{unix_socket}"],
+        # a socket in a new private (0700) folder: see polartep_lab.tiles.server
+        "unix_socket": True,
         "timeout": 90,
         "absolute_url": False,
         "new_browser_tab": False,

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import http.server
+import logging
 import os
 import threading
 from collections.abc import Iterator
@@ -134,3 +135,25 @@ def test_atomic_write_and_unique_path(tmp_path: Path) -> None:
     assert [p.name for p in target.parent.iterdir()] == ["f.json"]
     assert unique_path(target).name == "f-1.json"
     assert unique_path(tmp_path / "free.txt").name == "free.txt"
+
+
+def test_log_records_no_handler_emits_are_not_built() -> None:
+    from polartep_lab.core.logs import skip_discarded_records
+
+    # Given a logger at DEBUG whose only handler emits INFO and above (as traitlets sets it up)
+    log = logging.getLogger("polartep.test.discarded")
+    log.setLevel(logging.DEBUG)
+    handler = logging.StreamHandler()
+    handler.setLevel(logging.INFO)
+    log.addHandler(handler)
+    try:
+        skip_discarded_records(log)
+        # Then debug records are no longer built, info ones still are
+        assert not log.isEnabledFor(logging.DEBUG) and log.isEnabledFor(logging.INFO)
+        # and a handler that wants DEBUG keeps them
+        handler.setLevel(logging.DEBUG)
+        log.setLevel(logging.DEBUG)
+        skip_discarded_records(log)
+        assert log.isEnabledFor(logging.DEBUG)
+    finally:
+        log.removeHandler(handler)

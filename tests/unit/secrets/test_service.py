@@ -147,3 +147,23 @@ def test_two_processes_on_one_store_do_not_lose_changes(tmp_path: Path) -> None:
     assert server.injected_env() == {"FROM_NOTEBOOK": "value-notebook"}
     server.update("FROM_SERVER", UpdateSecret(inject=True))
     assert sorted(make_service(tmp_path).injected_env()) == ["FROM_NOTEBOOK", "FROM_SERVER"]
+
+
+def test_log_masker_is_reused_and_sees_other_processes_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Given the server's service with one secret, and a notebook's service over the same store
+    server = make_service(tmp_path)
+    notebook = make_service(tmp_path)
+    create(server, "FIRST", "value-first-1234")
+    masker = server.masker()
+    # When nothing changes, every log record gets the same masker (it is not rebuilt per record)
+    assert server.masker() is masker
+    assert "value-first-1234" not in masker.mask("token value-first-1234")
+    # When another process adds a secret, the masker of a notebook save sees it at once
+    create(notebook, "SECOND", "value-second-5678")
+    assert "value-second-5678" not in server.masker(fresh=True).mask("x value-second-5678")
+    # and the log masker sees the next one once its recheck interval has passed
+    create(notebook, "THIRD", "value-third-9012")
+    monkeypatch.setattr("polartep_lab.secrets.service.MASKER_RECHECK_S", 0.0)
+    assert "value-third-9012" not in server.masker().mask("x value-third-9012")
