@@ -36,14 +36,17 @@ test('an Antarctic map keeps only the southern coastlines', () => {
   assert.deepEqual(coastlineParts([north, south], 'EPSG:3031'), [south]);
 });
 
+/** A line from 170°E to 170°W at about `lat`, jumping from 179 to -179 as topojson meshes leave it. */
+const across180 = lat => [
+  [170, lat],
+  [179, lat + 1],
+  [-179, lat + 1],
+  [-170, lat]
+];
+
 test('Web Mercator keeps both hemispheres and cuts a line jumping across 180°', () => {
-  // Given a line that crosses the antimeridian (as topojson meshes leave it, 179 -> -179)
-  const line = [
-    [170, 65],
-    [179, 66],
-    [-179, 66],
-    [-170, 65]
-  ];
+  // Given a line that crosses the antimeridian
+  const line = across180(65);
   // Then it is two parts, none streaking across the world
   const parts = coastlineParts([line], 'EPSG:3857');
   assert.deepEqual(parts, [line.slice(0, 2), line.slice(2)]);
@@ -53,12 +56,7 @@ test('Web Mercator keeps both hemispheres and cuts a line jumping across 180°',
 });
 
 test('a polar map cuts no line at 180° (it is a curve there, not a map edge)', () => {
-  const line = [
-    [170, 80],
-    [179, 81],
-    [-179, 81],
-    [-170, 80]
-  ];
+  const line = across180(80);
   assert.deepEqual(coastlineParts([line], 'EPSG:3413'), [line]);
 });
 

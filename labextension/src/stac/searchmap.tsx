@@ -2,6 +2,7 @@ import React, { useEffect, useState } from 'react';
 
 import { createMap, IPolarMap, PROJECTIONS } from '../map';
 import { bboxGeometry } from '../map/geometry';
+import { ProjectionOptions } from '../map/picker';
 import { MapChoice, StacBrowserModel } from './model';
 import type { IBrowserActions } from './panel';
 
@@ -111,11 +112,7 @@ export function SearchMap(props: { model: StacBrowserModel; actions: IBrowserAct
             }}
           >
             <option value="auto">Auto ({PROJECTIONS.find(p => p.code === projection)?.label})</option>
-            {PROJECTIONS.map(p => (
-              <option key={p.code} value={p.code}>
-                {p.label}
-              </option>
-            ))}
+            <ProjectionOptions />
           </select>
         </label>
         <button
