@@ -9,11 +9,12 @@ import os
 import pwd
 import secrets
 import shutil
-import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from tests.netutil import free_port, stop_process, wait_for_http
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 POSTGIS_CONTROL = Path("/usr/share/postgresql/15/extension/postgis.control")
@@ -31,12 +32,6 @@ def missing() -> str | None:
     ):
         return None
     return None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -85,7 +80,7 @@ def start(pypgstac: str) -> Cluster:
         for path in (root, data, sock, pwfile):
             os.chown(path, uid, gid)
     root.chmod(0o700)
-    port = _free_port()
+    port = free_port()
     _as_postgres(
         f"{PG_BIN}/initdb -D {data} -U postgres --auth=scram-sha-256 --pwfile={pwfile}"
         " -E UTF8 --locale=C.UTF-8"
@@ -124,11 +119,7 @@ class StacApi:
 def start_stac_api(cluster: Cluster, database: str, python: str, timeout: float = 120.0) -> StacApi:
     """stac-fastapi-pgstac with its Transactions (and Bulk Transactions) extensions, started with
     uvicorn on a free local port against `database` of the cluster; returns once it answers."""
-    import time
-
-    import httpx
-
-    port = _free_port()
+    port = free_port()
     workdir = Path(tempfile.mkdtemp(prefix="polartep-stac-api-"))  # it reads a .env from its cwd
     log = workdir / "server.log"
     env = {
@@ -147,27 +138,18 @@ def start_stac_api(cluster: Cluster, database: str, python: str, timeout: float 
             env=env, cwd=workdir, stdout=out, stderr=subprocess.STDOUT,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + timeout
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"stac-fastapi-pgstac exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/_mgmt/ping", timeout=5).status_code == 200:
-                return StacApi(process, url, log)
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            stop_stac_api(StacApi(process, url, log))
-            tail = log.read_text()[-2000:]
-            raise RuntimeError(f"stac-fastapi-pgstac did not answer in {timeout:g} s: {tail}")
-        time.sleep(0.3)
+    api = StacApi(process, url, log)
+    wait_for_http(
+        f"{url}/_mgmt/ping",
+        timeout,
+        process=process,
+        log=log,
+        name="stac-fastapi-pgstac",
+        on_failure=lambda: stop_stac_api(api),
+    )
+    return api
 
 
 def stop_stac_api(api: StacApi) -> None:
-    api.process.terminate()
-    try:
-        api.process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        api.process.kill()
-        api.process.wait(timeout=20)
+    stop_process(api.process)
     shutil.rmtree(api.log.parent, ignore_errors=True)

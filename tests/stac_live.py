@@ -7,21 +7,14 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from tests.netutil import free_port, stop_process, wait_for_http
 
 
 @dataclass
@@ -46,12 +39,7 @@ class LiveServer:
             return json.loads(response.read())
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(timeout=10)
+        stop_process(self.process)
 
 
 def seed_demo(data_dir: Path, extra_items: int = 0) -> None:
@@ -79,7 +67,7 @@ def start(tmp: Path, polartep: dict[str, Any] | None = None) -> LiveServer:
         folder.mkdir(parents=True, exist_ok=True)
     settings = {"PolarTEP": {"data_dir": str(data), **(polartep or {})}}
     (config / "jupyter_server_config.json").write_text(json.dumps(settings))
-    port, token = _free_port(), secrets.token_hex(16)
+    port, token = free_port(), secrets.token_hex(16)
     log = tmp / "server.log"
     env = {
         **os.environ,
@@ -94,14 +82,13 @@ def start(tmp: Path, polartep: dict[str, Any] | None = None) -> LiveServer:
     ]  # fmt: skip
     process = subprocess.Popen(cmd, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     server = LiveServer(f"http://127.0.0.1:{port}/", token, data, log, process)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyter server exited:\n{log.read_text()[-3000:]}")
-        try:
-            server.get_json("polartep/stac/")
-            return server
-        except (OSError, urllib.error.URLError):
-            time.sleep(0.3)
-    server.stop()
-    raise RuntimeError(f"jupyter server did not answer in 90 s:\n{log.read_text()[-3000:]}")
+    wait_for_http(
+        server.stac_url,
+        90,
+        headers=server.headers,
+        process=process,
+        log=log,
+        name="jupyter server",
+        on_failure=server.stop,
+    )
+    return server

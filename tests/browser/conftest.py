@@ -8,10 +8,8 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +18,8 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import expect
+
+from tests.netutil import free_port, stop_process, wait_for_http
 
 # a loaded 2-core machine: give the UI time, never rely on speed
 expect.set_options(timeout=30_000)
@@ -36,12 +36,6 @@ CHROMIUM_ARGS = [
     "--disable-dev-shm-usage",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -89,25 +83,21 @@ def start_lab(
     ]  # fmt: skip
     proc = subprocess.Popen(cmd, env=process_env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
     lab = Lab(f"http://127.0.0.1:{port}/", token, root, data, log)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"jupyter lab exited:\n{log.read_text()[-3000:]}")
-        try:
-            lab.api("polartep/api/status")
-            return lab, proc
-        except OSError:
-            time.sleep(0.3)
-    proc.terminate()
-    raise RuntimeError(f"jupyter lab did not answer in 60 s:\n{log.read_text()[-3000:]}")
+    headers = {"Authorization": f"token {token}"}
+    wait_for_http(
+        f"{lab.url}polartep/api/status",
+        60,
+        headers=headers,
+        process=proc,
+        log=log,
+        name="jupyter lab",
+        on_failure=lambda: stop_lab(proc),
+    )
+    return lab, proc
 
 
 def stop_lab(proc: subprocess.Popen[bytes]) -> None:
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    stop_process(proc, timeout=15)
 
 
 @pytest.fixture(scope="session")

@@ -6,23 +6,16 @@ import json
 import os
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from tests.netutil import free_port, stop_process, wait_for_http
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def test_postbuild_in_a_fresh_venv_prepares_a_working_server(tmp_path: Path) -> None:
@@ -45,7 +38,7 @@ def test_postbuild_in_a_fresh_venv_prepares_a_working_server(tmp_path: Path) -> 
     )
     assert (demo / "examples" / "getting-started.ipynb").is_file()
     # Then the server it prepared serves the workspace API and the prebuilt labextension
-    port, token = _free_port(), secrets.token_hex(8)
+    port, token = free_port(), secrets.token_hex(8)
     proc = subprocess.Popen(
         [str(venv / "bin" / "jupyter"), "lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
          f"--ServerApp.port={port}", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={demo}"],
@@ -54,23 +47,13 @@ def test_postbuild_in_a_fresh_venv_prepares_a_working_server(tmp_path: Path) -> 
         stderr=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        status = None
-        for _ in range(120):
-            try:
-                request = urllib.request.Request(
-                    f"http://127.0.0.1:{port}/polartep/api/status",
-                    headers={"Authorization": f"token {token}"},
-                )
-                status = json.loads(urllib.request.urlopen(request, timeout=5).read())
-                break
-            except OSError:
-                time.sleep(0.5)
-        assert status is not None, "the binder server did not answer"
+        headers = {"Authorization": f"token {token}"}
+        url = f"http://127.0.0.1:{port}/polartep/api/status"
+        status = json.loads(wait_for_http(url, 120, headers=headers, process=proc, name="the binder server"))
         assert status["features"]
         listing = subprocess.run(
             [str(venv / "bin" / "jupyter"), "labextension", "list"], env=env, capture_output=True, text=True
         )
         assert "polartep-lab" in listing.stdout + listing.stderr
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        stop_process(proc)

@@ -8,16 +8,15 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.netutil import free_port, stop_process, wait_for_http
 
 from ..server import files_suite as suite
 from ..server.conftest import fetch_json, jp_server_config, polartep_data_dir  # noqa: F401 (fixtures)
@@ -31,17 +30,11 @@ BUCKET = "polar-data"
 SETUP_ACTIONS = 4
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     import boto3
 
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("moto") / "moto.log"
     env = {**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": str(SETUP_ACTIONS)}
     proc = subprocess.Popen(
@@ -52,15 +45,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
     )
     endpoint = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(f"{endpoint}/moto-api/", timeout=2)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"moto server did not start:\n{log.read_text()[-2000:]}") from None
-                time.sleep(0.3)
+        wait_for_http(f"{endpoint}/moto-api/", 60, process=proc, log=log, name="moto server")
         opts = {"endpoint_url": endpoint, "region_name": "us-east-1"}
         creds = {"aws_access_key_id": "setup", "aws_secret_access_key": "setup"}
         iam = boto3.client("iam", **opts, **creds)
@@ -74,11 +59,7 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
         boto3.client("s3", **opts, **creds).create_bucket(Bucket=BUCKET)
         yield {"endpoint": endpoint, "key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop_process(proc, timeout=10)
 
 
 @pytest.fixture

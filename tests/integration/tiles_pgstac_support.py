@@ -10,19 +10,16 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from polartep_lab.tiles.grids import write_grid_files
 from polartep_lab.tiles.samples import ANTARCTIC, ARCTIC, _write_cog, make_samples, quadrants, stac_item
 from tests import pgstac_cluster
+from tests.netutil import free_port, stop_process, wait_for_http
 
 #: the collections loaded into PgSTAC
 POLAR = "polar-quadrants"  # the pole-centred quadrant COGs (Arctic in 3413, Antarctic in 3031)
@@ -38,12 +35,6 @@ class RasterAPI:
     cogs: Path
     process: subprocess.Popen[bytes]
     log: Path
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def near_pole_raster(path: Path) -> Path:
@@ -148,26 +139,16 @@ def start_titiler_pgstac(
             env=env, stdout=out, stderr=subprocess.STDOUT, cwd=folder,
         )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        if process.poll() is not None:
-            raise RuntimeError(f"titiler-pgstac exited: {log.read_text()[-2000:]}")
-        try:
-            if httpx.get(f"{url}/healthz", timeout=5).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if time.monotonic() > deadline:
-            process.terminate()
-            raise RuntimeError(f"titiler-pgstac did not answer: {log.read_text()[-2000:]}")
-        time.sleep(0.3)
+    wait_for_http(
+        f"{url}/healthz",
+        120,
+        process=process,
+        log=log,
+        name="titiler-pgstac",
+        on_failure=lambda: stop(process),
+    )
     return url, process, log
 
 
 def stop(process: subprocess.Popen[bytes]) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
+    stop_process(process, timeout=30)

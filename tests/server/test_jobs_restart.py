@@ -6,7 +6,6 @@ import json
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import psutil
 import pytest
 
 from polartep_lab.jobs.store import JobStore
+from tests.netutil import free_port, stop_process, wait_for_http
 
 from ..jobs_notebooks import greeting_notebook, processes_gone, sleeping_notebook
 
@@ -32,9 +32,7 @@ class Server:
         self.url = ""
 
     def start(self) -> None:
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            port = sock.getsockname()[1]
+        port = free_port()
         self.url = f"http://127.0.0.1:{port}/"
         env = {
             **os.environ,
@@ -48,17 +46,17 @@ class Server:
             "--ServerApp.jpserver_extensions=polartep_lab=True",
             f"--PolarTEP.data_dir={self.data}", "--PolarTEP.max_concurrent_jobs=1",
         ]  # fmt: skip
-        log = (self.work / "server.log").open("ab")
-        self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 90
-        while time.monotonic() < deadline:
-            assert self.proc.poll() is None, (self.work / "server.log").read_text()[-3000:]
-            try:
-                self.call("GET", "polartep/api/status")
-                return
-            except OSError:
-                time.sleep(0.3)
-        raise AssertionError("server did not start")
+        log = self.work / "server.log"
+        self.proc = subprocess.Popen(cmd, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+        headers = {"Authorization": f"token {self.token}"}
+        wait_for_http(
+            f"{self.url}polartep/api/status",
+            90,
+            headers=headers,
+            process=self.proc,
+            log=log,
+            name="jupyter server",
+        )
 
     def call(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
@@ -85,12 +83,8 @@ class Server:
         self.proc.wait(timeout=30)
 
     def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
+        if self.proc is not None:
+            stop_process(self.proc)
 
 
 @pytest.fixture

@@ -2,7 +2,8 @@
 import { Notification, ReactWidget } from '@jupyterlab/apputils';
 import * as React from 'react';
 
-import { createMap, IPolarMap, Projection, PROJECTIONS } from '../map';
+import { createMap, IPolarMap, Projection } from '../map';
+import { ProjectionOptions } from '../map/picker';
 import { Tiles, TilesClient } from './client';
 import { commonRescale, dateLabel, HEMISPHERE_BBOX, ISceneDate, ISceneItem, nearestDate, sceneDates, suitedProjection } from './scenes';
 
@@ -294,11 +295,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
             onChange={e => changeProjection(e.target.value as Projection)}
           >
             <option value="">suits the data</option>
-            {PROJECTIONS.map(p => (
-              <option key={p.code} value={p.code}>
-                {p.label}
-              </option>
-            ))}
+            <ProjectionOptions />
           </select>
         </label>
         <label>

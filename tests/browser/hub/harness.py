@@ -7,23 +7,15 @@ import os
 import secrets
 import subprocess
 import sys
-import time
-import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from tests.netutil import free_port, stop_process, wait_for_http
+
 HERE = Path(__file__).resolve().parent
 CHP = HERE / "node_modules" / ".bin" / "configurable-http-proxy"
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -51,11 +43,7 @@ class Hub:
         return str(reply["token"])
 
     def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
+        stop_process(self.process)
         # single-user servers are children of the hub; make sure none is left
         subprocess.run(["pkill", "-f", f"{self.state}/singleuser_config.json"], check=False)
         subprocess.run(
@@ -100,14 +88,15 @@ def start_hub(
         stderr=subprocess.STDOUT,
     )
     hub = Hub(f"http://127.0.0.1:{proxy_port}/", state, service_token, process, passwords)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"jupyterhub exited:\n{(state / 'hub.log').read_text()[-4000:]}")
-        try:
-            hub.api("GET", "")
-            return hub
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    hub.stop()
-    raise RuntimeError(f"jupyterhub did not answer in 90 s:\n{(state / 'hub.log').read_text()[-4000:]}")
+    headers = {"Authorization": f"token {service_token}"}
+    wait_for_http(
+        f"{hub.url}hub/api/",
+        90,
+        headers=headers,
+        process=process,
+        log=state / "hub.log",
+        name="jupyterhub",
+        on_failure=hub.stop,
+        interval=0.5,
+    )
+    return hub
