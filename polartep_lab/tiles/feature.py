@@ -6,6 +6,7 @@ from pathlib import Path
 from jupyter_server.utils import url_path_join
 
 from ..core.features import Backend, Feature, FeatureContext, Health, Route
+from . import keepalive
 from .access import ROOTS_ENV
 from .handlers import LayersHandler, TilesConfigHandler
 from .proxy import PROXY_NAME
@@ -23,7 +24,7 @@ def build(ctx: FeatureContext) -> TilesService:
     allowed = list(getattr(app, "outbound_allowed_hosts", []))
     if allowed:
         os.environ["POLARTEP_TILER_ALLOWED_HOSTS"] = ",".join(allowed)
-    return TilesService(
+    service = TilesService(
         tiler=url_path_join(ctx.base_url, PROXY_NAME),
         roots=roots,
         data_dir=ctx.data_dir,
@@ -32,6 +33,10 @@ def build(ctx: FeatureContext) -> TilesService:
         outbound=ctx.http.policy,
         http=ctx.http,
     )
+    # jupyter-server-proxy (loaded before us) mounted the tiler: forward over kept-alive connections
+    if keepalive.install(app.serverapp.web_app, ctx.base_url, PROXY_NAME, ctx.log):
+        service.closers.append(keepalive.close_sessions)
+    return service
 
 
 def backend(service: TilesService) -> Backend:

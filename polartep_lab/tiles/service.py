@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urljoin, urlsplit
@@ -48,6 +48,12 @@ class TilesService:
         self.policy = SourcePolicy([Path(r).resolve() for r in roots], outbound or OutboundPolicy())
         self.data_dir = data_dir
         self.stac = stac
+        #: called when the server stops (the feature adds the proxy's connection pool here)
+        self.closers: list[Callable[[], Awaitable[None]]] = []
+
+    async def close(self) -> None:
+        for close in self.closers:
+            await close()
 
     # ---- what the tiler offers ----------------------------------------------------------------
     def config(self) -> TilesConfig:

@@ -196,3 +196,30 @@ async def test_tiler_refuses_anonymous_calls(http_server_client: Any, jp_base_ur
     )
     assert response.code in (302, 401, 403)
     _ = np
+
+
+async def test_tiles_go_over_kept_alive_connections_to_a_private_socket(
+    samples: Path, tiler: Any, jp_serverapp: Any
+) -> None:
+    from tornado.routing import RuleRouter
+
+    from polartep_lab.tiles import keepalive
+
+    # Given the tiler mounted by jupyter-server-proxy
+    targets, routers = [], [jp_serverapp.web_app.default_router]
+    while routers:
+        for rule in routers.pop().rules:
+            (routers if isinstance(rule.target, RuleRouter) else targets).append(rule.target)
+    # Then its handler is jupyter-server-proxy's, forwarding over kept-alive connections
+    mounted = [t for t in targets if isinstance(t, type) and t.__name__.startswith("KeepAlive")]
+    assert len(mounted) == 1 and "SuperviseAndProxyHandler" in [c.__name__ for c in mounted[0].__mro__]
+    # And many tiles are served through one pool of connections
+    for _ in range(12):
+        response = await tiler("cog/tiles/EPSG3413Quad/1/0/0.png", url=f"{SAMPLES}/{ARCTIC}", bidx="1")
+        assert response.code == 200 and response.body[:4] == b"\x89PNG"
+    assert len(keepalive._sessions) == 1
+    # And the tiler listens on a Unix socket in a folder only this user can enter
+    pid = json.loads((await tiler("")).body)["pid"]
+    cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
+    socket_path = Path(cmd[cmd.index(b"--uds") + 1].decode())
+    assert socket_path.is_socket() and socket_path.parent.stat().st_mode & 0o077 == 0
