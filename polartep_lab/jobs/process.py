@@ -45,6 +45,16 @@ def _prepare() -> None:
         from nbconvert import HTMLExporter  # noqa: F401
     with contextlib.suppress(Exception):  # builds and caches the notebook schema validator
         nbformat.validate(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1")]))
+    # Starting a kernel looks up the kernel folders, which imports IPython (about a third of a
+    # small job's time when left to each job), and scans every package's entry points for kernel
+    # provisioners. Both once, here. Kernel specs themselves are still looked up by each job, so
+    # a kernel installed after the zygote started is found.
+    from jupyter_client.kernelspec import KernelSpecManager
+    from jupyter_client.provisioning import KernelProvisionerFactory
+
+    with contextlib.suppress(Exception):
+        KernelSpecManager().kernel_dirs  # noqa: B018  (its default imports IPython.paths)
+        KernelProvisionerFactory.instance()
 
 
 def _run_order(db_path: Path, order: dict[str, Any], report: BinaryIO) -> int:
