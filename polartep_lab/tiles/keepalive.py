@@ -15,6 +15,7 @@ The handler is not a service: it is part of the tiler's mount, so it may use tor
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -50,9 +51,13 @@ def _session(socket_path: str) -> aiohttp.ClientSession:
 
 
 async def close_sessions() -> None:
-    for session in list(_sessions.values()):
-        await session.close()
-    _sessions.clear()
+    """Close the pools of the running event loop (those of loops already closed went with them)."""
+    loop = id(asyncio.get_running_loop())
+    for key, session in list(_sessions.items()):
+        if key[0] == loop:
+            with contextlib.suppress(Exception):
+                await session.close()
+        _sessions.pop(key, None)
 
 
 def keep_alive_handler(base: type[web.RequestHandler]) -> type[web.RequestHandler]:

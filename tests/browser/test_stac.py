@@ -153,7 +153,15 @@ def run_inserted_code(page: Any, panel: Any) -> Any:
     # the newest cell with a search (running it adds an empty cell below, so not simply the last)
     cell = page.locator(".jp-NotebookPanel .jp-CodeCell").filter(has_text="stac.search(").last
     expect(cell).to_be_visible()
-    cell.locator(".jp-InputArea-prompt").click()
+    cell.scroll_into_view_if_needed()
+    # the click must select that cell before Shift+Enter (a click during the notebook's scroll
+    # after the insertion can land on the empty cell above it)
+    for _ in range(5):
+        cell.locator(".jp-InputArea-prompt").click()
+        if "jp-mod-active" in (cell.get_attribute("class") or ""):
+            break
+        page.wait_for_timeout(300)
+    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"))
     page.keyboard.press("Shift+Enter")
     return cell
 
