@@ -14,6 +14,7 @@ import subprocess
 import sys
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 import psutil
@@ -40,8 +41,8 @@ class Dispatcher:
     identity: str
     max_concurrent: int
     env_provider: Any
-    data_dir: Any
-    jobs_dir: Any
+    data_dir: Path
+    jobs_dir: Path
     _procs: dict[str, subprocess.Popen[bytes] | Forked]
     _ending: dict[str, float]
     _zygote: Zygote | None

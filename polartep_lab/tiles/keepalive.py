@@ -73,8 +73,8 @@ def keep_alive_handler(base: type[web.RequestHandler]) -> type[web.RequestHandle
             self._record_activity()
             headers = {k: v for k, v in self.request.headers.get_all() if k.lower() not in _NOT_FORWARDED}
             context = self._get_context_path("localhost", port)
-            headers.update({"X-Forwarded-Prefix": context, "X-Forwarded-Context": context})
-            headers["X-ProxyContextPath"] = context
+            for name in ("X-Forwarded-Prefix", "X-Forwarded-Context", "X-ProxyContextPath"):
+                headers[name] = context
             target = "http://localhost" + quote(path if path.startswith("/") else "/" + path, safe=_SAFE)
             if self.request.query:
                 target += "?" + self.request.query
