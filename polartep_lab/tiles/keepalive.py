@@ -139,4 +139,9 @@ def _is_tiler_rule(rule: Rule, pattern: str, base: type) -> bool:
         and isinstance(rule.target, type)
         and issubclass(rule.target, base)
         and not rule.target.__name__.startswith("KeepAlive")
+        and all(hasattr(rule.target, name) for name in _USED)
     )
+
+
+#: what the subclass uses of jupyter-server-proxy's handler (checked, not assumed, per version)
+_USED = ("ensure_process", "unix_socket", "_record_activity", "_get_context_path", "_rewrite_location_header")
