@@ -2,7 +2,7 @@
 
 jupyter-server-proxy starts and supervises the tiler and authenticates every request; for each
 request it then makes a new tornado HTTP client and a new connection to the tiler. A map asks for
-tiles by the dozen, so that fixed cost showed in every tile (benchmarks/tiles_proxy.py). This module
+tiles by the dozen, so that fixed cost showed in every tile (benchmarks/tiles.py). This module
 subclasses the handler class that jupyter-server-proxy made for the tiler, keeping its
 authentication (``prepare``), start-up and supervision (``ensure_process``) and activity records,
 and forwards the request over a pool of kept-alive connections (aiohttp, already a dependency of

@@ -15,11 +15,12 @@ from __future__ import annotations
 import os
 from typing import Annotated, Any
 
+import attr
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from rasterio.errors import RasterioIOError
 from rio_tiler.errors import InvalidAssetName
-from rio_tiler.io import STACReader
+from rio_tiler.io import BaseReader, STACReader
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,6 +32,7 @@ from ..core.errors import Invalid, PolarTEPError
 from .access import SourcePolicy, allowed_source
 from .grids import OFFERED, registry
 from .mosaic_routes import mosaic_router
+from .reader import WorkspaceReader
 
 #: STAC asset media types the tiler treats as rasters
 RASTER_TYPES = {
@@ -63,9 +65,13 @@ class ForwardedPrefix:
 
 
 def workspace_stac_reader(policy: SourcePolicy) -> type[STACReader]:
-    """A STACReader whose asset hrefs must pass the same allow-list as `url`."""
+    """A STACReader whose asset hrefs must pass the same allow-list as `url`, read with the
+    tiler's :class:`~polartep_lab.tiles.reader.WorkspaceReader`."""
 
+    @attr.s
     class WorkspaceSTACReader(STACReader):
+        reader: type[BaseReader] = attr.ib(default=WorkspaceReader)
+
         def _get_asset_info(self, asset: Any) -> Any:
             name = asset if isinstance(asset, str) else str(asset.get("name", ""))
             stac_asset = self.item.assets.get(name)
@@ -99,6 +105,7 @@ def create_app(policy: SourcePolicy | None = None) -> FastAPI:
         docs_url="/api.html",
     )
     cog = TilerFactory(
+        reader=WorkspaceReader,
         path_dependency=source,
         supported_tms=grids,
         router_prefix="/cog",
