@@ -130,7 +130,25 @@ def test_the_setting_holds_only_during_the_read(samples: Path) -> None:
         seen.append(get_gdal_config("GDAL_VRT_WARP_USE_DATASET_RASTERIO"))
         return data
 
-    with WorkspaceReader(str(samples / ARCTIC_SECTORS), tms=registry().get("EPSG3413Quad")) as src:
-        src.tile(3, 3, 3, post_process=during_the_read)
+    outer = {"GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR"}  # as titiler's endpoints wrap a read
+    with rasterio.Env(**outer):
+        with WorkspaceReader(str(samples / ARCTIC_SECTORS), tms=registry().get("EPSG3413Quad")) as src:
+            src.tile(3, 3, 3, post_process=during_the_read)
+        assert get_gdal_config("GDAL_DISABLE_READDIR_ON_OPEN") == "EMPTY_DIR"
     assert seen == ["NO"]
     assert get_gdal_config("GDAL_VRT_WARP_USE_DATASET_RASTERIO") is None
+
+
+def test_stac_item_assets_are_read_by_the_one_warp_reader(samples: Path, kernel_log: KernelLog) -> None:
+    from polartep_lab.core.http import OutboundPolicy
+    from polartep_lab.tiles.access import SourcePolicy
+    from polartep_lab.tiles.tiler import workspace_stac_reader
+
+    reader = workspace_stac_reader(SourcePolicy([samples], OutboundPolicy()))
+    item = str(samples / "arctic-quadrants-item.json")
+    kernel_log.pixels = 0
+    with rasterio.Env(CPL_DEBUG=True), reader(item, tms=registry().get("WebMercatorQuad")) as src:
+        assert src.reader is WorkspaceReader
+        image = src.tile(1, 0, 2, assets=["data"])
+    assert image.array.count() > 0
+    assert kernel_log.pixels == 256 * 256  # both bands of the asset in one warp, no second one for the mask
