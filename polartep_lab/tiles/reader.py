@@ -22,7 +22,6 @@ from __future__ import annotations
 from typing import Any
 
 import rasterio
-import rasterio.errors
 from rio_tiler.io import Reader
 
 #: GDAL configuration of a read that warps through the block cache (see the module docstring)
@@ -31,11 +30,7 @@ CACHED_WARP = {"GDAL_VRT_WARP_USE_DATASET_RASTERIO": "NO"}
 
 def warp_config(dataset: Any) -> dict[str, str]:
     """The GDAL configuration to read reprojected windows of ``dataset`` with."""
-    try:
-        has_overviews = bool(dataset.overviews(1))
-    except (AttributeError, IndexError, rasterio.errors.RasterioError):
-        return {}
-    return dict(CACHED_WARP) if has_overviews else {}
+    return dict(CACHED_WARP) if dataset.overviews(1) else {}
 
 
 class WorkspaceReader(Reader):
