@@ -61,6 +61,13 @@ class CreateLayer(BaseModel):
         return self
 
 
+class Band(BaseModel):
+    """One band of a raster, as the band choice of the panel lists it."""
+
+    index: int = Field(description="1-based band index (the tiler's bidx)")
+    name: str = Field(description="the band's description, or b<index>")
+
+
 class DescribeLayer(BaseModel):
     """A layer ready for any client: URL templates per grid and the eox-map layer JSON."""
 
@@ -79,6 +86,12 @@ class DescribeLayer(BaseModel):
     point: str | None = Field(None, description="URL template with {lon} and {lat}")
     query: dict[str, Any]
     layer: dict[str, Any] = Field(description="eox-map layer JSON for the chosen projection")
+    bands: list[Band] = Field(
+        default_factory=list, description="the raster's bands (workspace files; empty when not known)"
+    )
+    raster_assets: list[str] = Field(
+        default_factory=list, description="the raster assets of the item (STAC layers)"
+    )
 
 
 class TilesConfig(BaseModel):

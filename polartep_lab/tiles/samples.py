@@ -32,7 +32,9 @@ def sector_value(lon: float) -> int:
     return 1 + min(3, int((lon + 180.0) // 90.0))
 
 
-def _write_cog(path: Path, data: Any, crs: str, transform: Any, nodata: float) -> Path:
+def _write_cog(
+    path: Path, data: Any, crs: str, transform: Any, nodata: float, descriptions: tuple[str, ...] = ()
+) -> Path:
     import rasterio
     import rasterio.shutil
     from rasterio.io import MemoryFile
@@ -51,6 +53,8 @@ def _write_cog(path: Path, data: Any, crs: str, transform: Any, nodata: float) -
     with MemoryFile() as mem:
         with mem.open(**profile) as dst:
             dst.write(data)
+            for index, description in enumerate(descriptions, start=1):
+                dst.set_band_description(index, description)
         with mem.open() as src:
             tmp = path.with_name(f".{path.name}.tmp")
             rasterio.shutil.copy(
@@ -78,7 +82,8 @@ def quadrants(path: Path, epsg: int, half: float = 1_000_000.0, size: int = 500)
     band1 = (np.where(xx < 0, 10, 20) + np.where(yy < 0, 0, 20)).astype("uint8")
     band2 = np.clip(np.hypot(xx, yy) / 1000.0, 1, 255).astype("uint8")
     data = np.stack([band1, band2])
-    return _write_cog(path, data, f"EPSG:{epsg}", from_bounds(-half, -half, half, half, size, size), 0)
+    bounds = from_bounds(-half, -half, half, half, size, size)
+    return _write_cog(path, data, f"EPSG:{epsg}", bounds, 0, ("quadrant", "distance to the pole (km)"))
 
 
 def sectors(path: Path, south: float = 60.0, size: tuple[int, int] = (720, 120)) -> Path:
@@ -90,7 +95,8 @@ def sectors(path: Path, south: float = 60.0, size: tuple[int, int] = (720, 120))
     lons = -180 + 360 * (np.arange(width) + 0.5) / width
     band = np.array([sector_value(lon) for lon in lons], dtype="uint8")
     data = np.broadcast_to(band, (height, width)).copy()[None, :, :]
-    return _write_cog(path, data, "EPSG:4326", from_bounds(-180, south, 180, 90, width, height), 0)
+    bounds = from_bounds(-180, south, 180, 90, width, height)
+    return _write_cog(path, data, "EPSG:4326", bounds, 0, ("longitude sector",))
 
 
 def stac_item(raster: Path, item_id: str, collection: str | None = None) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from ..core.http import OutboundPolicy
 from ..core.paths import atomic_write
 from .access import SourcePolicy, allowed_source
 from .grids import OFFERED, PROJECTION_GRID, grid_for_projection, projection_for_bounds
-from .models import CreateLayer, DescribeLayer, Status, TilesConfig
+from .models import Band, CreateLayer, DescribeLayer, Status, TilesConfig
 
 _SAFE_ID = re.compile(r"[^A-Za-z0-9._-]+")
 
@@ -67,13 +67,18 @@ class TilesService:
     # ---- layers ---------------------------------------------------------------------------------
     def layer(self, request: CreateLayer) -> DescribeLayer:
         """Describe the layer for a COG or STAC item; refuses what the tiler may not read."""
+        bands: list[Band] = []
+        raster_assets: list[str] = []
         if request.url:
             kind, source = "cog", allowed_source(request.url, self.policy)
             local = not source.startswith(("http://", "https://"))
             bounds = raster_bounds(source) if local else None
-            if local and not (request.bidx or request.expression) and band_count(source) not in (1, 3, 4):
-                # 2 or 5+ bands make no PNG a browser can show: show the first band
-                request = request.model_copy(update={"bidx": [1]})
+            if local:
+                bands = raster_bands(source)
+                _check_bands(request.bidx, bands)
+                if not (request.bidx or request.expression) and len(bands) not in (1, 3, 4):
+                    # 2 or 5+ bands make no PNG a browser can show: show the first band
+                    request = request.model_copy(update={"bidx": [1]})
             title = request.title or Path(urlsplit(request.url).path).name or request.url
             shown = request.url
         elif request.search is not None or request.mosaic_url:
@@ -87,6 +92,7 @@ class TilesService:
                 request = request.model_copy(update={"assets": [_first_raster_asset(item)]})
             for name in request.assets:
                 _check_asset(item, name)
+            raster_assets = [str(name) for name, asset in item.get("assets", {}).items() if _is_raster(asset)]
         projection = request.projection or (projection_for_bounds(*bounds) if bounds else "EPSG:3857")
         grid = grid_for_projection(projection)
         projection = next((p for p, g in PROJECTION_GRID.items() if g == grid), projection)
@@ -117,6 +123,8 @@ class TilesService:
             point=f"{base}/point/{{lon}},{{lat}}?{qs}",
             query=query,
             layer=eox_layer(layer_id, title, tiles[grid], projection),
+            bands=bands,
+            raster_assets=raster_assets,
         )
 
     def _mosaic(self, request: CreateLayer) -> DescribeLayer:
@@ -310,11 +318,21 @@ def raster_bounds(path: str) -> tuple[float, float, float, float]:
     return west, south, east, north
 
 
-def band_count(path: str) -> int:
+def raster_bands(path: str) -> list[Band]:
+    """The bands of a raster: index and description (``b<index>`` when it has none)."""
     import rasterio
 
     with rasterio.open(path) as src:
-        return int(src.count)
+        return [Band(index=i, name=d or f"b{i}") for i, d in enumerate(src.descriptions, start=1)]
+
+
+def _check_bands(wanted: Sequence[int], bands: Sequence[Band]) -> None:
+    missing = [b for b in wanted if not 1 <= b <= len(bands)]
+    if missing:
+        raise Invalid(
+            f"no band {', '.join(map(str, missing))}: the raster has {len(bands)} band(s), 1-{len(bands)}",
+            "no_such_band",
+        )
 
 
 def _item_bounds(item: dict[str, Any]) -> tuple[float, float, float, float] | None:

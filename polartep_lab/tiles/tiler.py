@@ -19,7 +19,7 @@ import attr
 from fastapi import FastAPI, Query
 from fastapi.exceptions import RequestValidationError
 from rasterio.errors import RasterioIOError
-from rio_tiler.errors import InvalidAssetName
+from rio_tiler.errors import InvalidAssetName, TileOutsideBounds
 from rio_tiler.io import BaseReader, STACReader
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -134,6 +134,18 @@ def create_app(policy: SourcePolicy | None = None) -> FastAPI:
         if "not recognized as" in text or "not a supported file format" in text:
             return _error(400, "the file is not a raster GDAL can read", "not_a_raster")
         return _error(404 if "No such file" in text else 502, text, "read_failed")
+
+    @app.exception_handler(TileOutsideBounds)
+    async def _outside(request: Request, exc: TileOutsideBounds) -> JSONResponse:
+        # a map asks for every tile of its view: outside the data is no error, the tile is empty
+        return _error(404, str(exc), "outside_bounds")
+
+    @app.exception_handler(IndexError)
+    async def _no_band(request: Request, exc: IndexError) -> JSONResponse:
+        # rasterio: "band index 5 out of range (not in (1, 2))", from bidx= or an expression's b5
+        if str(exc).startswith("band index"):
+            return _error(400, f"no such band: {exc}", "no_such_band")
+        return _error(500, f"internal error: {exc}", "internal")
 
     @app.exception_handler(RequestValidationError)
     async def _bad_parameter(request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -70,6 +70,29 @@ async def test_stac_item_layer_by_item_url(samples: Path, jp_fetch: Any) -> None
     assert code == 400 and "not a raster" in body["message"]
 
 
+async def test_layers_list_the_bands_and_assets_to_choose_from(samples: Path, jp_fetch: Any) -> None:
+    async def post(body: dict[str, Any]) -> tuple[int, Any]:
+        return await fetch_json(jp_fetch, "polartep", "api", "tiles", "layers", method="POST", body=body)
+
+    # A workspace raster lists its bands by description; two bands show the first by default
+    code, layer = await post({"url": f"{SAMPLES}/{ARCTIC}"})
+    assert code == 201, layer
+    assert layer["bands"] == [
+        {"index": 1, "name": "quadrant"},
+        {"index": 2, "name": "distance to the pole (km)"},
+    ]
+    assert layer["query"]["bidx"] == [1] and layer["raster_assets"] == []
+    # The second band is chosen by its index
+    code, second = await post({"url": f"{SAMPLES}/{ARCTIC}", "bidx": [2]})
+    assert code == 201 and second["query"]["bidx"] == [2] and "bidx=2" in second["layer"]["source"]["url"]
+    # A band it does not have is refused, naming the ones it has
+    code, body = await post({"url": f"{SAMPLES}/{ARCTIC}", "bidx": [3]})
+    assert code == 400 and body["reason"] == "no_such_band" and "2 band(s)" in body["message"]
+    # A STAC item lists its raster assets, not its metadata
+    code, item = await post({"item_url": f"{SAMPLES}/arctic-quadrants-item.json"})
+    assert code == 201 and item["raster_assets"] == ["data"] and item["bands"] == []
+
+
 async def test_bad_layers_are_refused_with_reasons(samples: Path, jp_fetch: Any) -> None:
     async def post(body: dict[str, Any]) -> tuple[int, Any]:
         return await fetch_json(jp_fetch, "polartep", "api", "tiles", "layers", method="POST", body=body)

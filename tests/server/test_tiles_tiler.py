@@ -134,6 +134,15 @@ async def test_tiler_endpoints_and_bad_input(samples: Path, tiler: Any) -> None:
         "cog/tiles/EPSG3413Quad/0/0/0.png", url=url, expression="b1*2;b2", rescale="0,255"
     )
     assert expression.code == 200
+    # a band the raster does not have, by index or in an expression: 400 naming it
+    for params in ({"bidx": "5"}, {"expression": "b3*2"}):
+        no_band = await tiler("cog/tiles/EPSG3413Quad/0/0/0.png", url=url, **params)
+        body = json.loads(no_band.body)
+        assert no_band.code == 400 and body["reason"] == "no_such_band", body
+        assert ("bidx" in params and "5" in body["message"]) or "3" in body["message"]
+    # a tile outside the data: 404, with a reason a map can tell from a missing file
+    outside = await tiler("cog/tiles/EPSG3413Quad/6/0/0.png", url=url, bidx="1")
+    assert outside.code == 404 and json.loads(outside.body)["reason"] == "outside_bounds"
     # a grid that does not exist: 400 listing the ones that do
     bad = await tiler("cog/tiles/NoSuchGrid/0/0/0.png", url=url)
     assert bad.code == 400 and "EPSG3413Quad" in json.loads(bad.body)["message"]
