@@ -30,23 +30,64 @@ export async function requestAPI<T>(
     throw new APIError(`cannot reach the server: ${String(error)}`, 0, 'network');
   }
   const text = await response.text();
-  let data: any = null;
-  if (text.length > 0) {
-    try {
-      data = JSON.parse(text);
-    } catch {
-      data = text;
-    }
-  }
+  const data = parseBody(text);
   if (!response.ok) {
-    const message =
-      data && typeof data === 'object' && 'message' in data
-        ? String(data.message)
-        : `${response.status} ${response.statusText}`;
-    const reason = data && typeof data === 'object' && 'reason' in data ? String(data.reason) : 'error';
-    throw new APIError(message, response.status, reason);
+    throw failure(response, data);
   }
   return data as T;
+}
+
+/**
+ * An image of the server (a tile of the workspace tiler, `url` as the tiler's templates give it:
+ * a path below the server or a URL of its origin) with the server's auth; `APIError` on failure,
+ * with the tiler's message and reason (`outside_bounds`, `no_file`, …).
+ */
+export async function requestImage(
+  url: string,
+  settings: ServerConnection.ISettings = ServerConnection.makeSettings()
+): Promise<Blob> {
+  let response: Response;
+  try {
+    // `cache: 'default'`: tiles are cacheable (the default `no-store` adds a cache-busting query)
+    response = await ServerConnection.makeRequest(new URL(url, settings.baseUrl).href, { cache: 'default' }, settings);
+  } catch (error) {
+    throw new APIError(`cannot reach the server: ${String(error)}`, 0, 'network');
+  }
+  if (!response.ok) {
+    throw failure(response, parseBody(await response.text()));
+  }
+  return response.blob();
+}
+
+/** Whether `url` is on the server itself (so `requestImage` may fetch it with the server's auth). */
+export function isServerURL(url: string, settings: ServerConnection.ISettings = ServerConnection.makeSettings()): boolean {
+  try {
+    return new URL(url, settings.baseUrl).origin === new URL(settings.baseUrl).origin;
+  } catch {
+    return false;
+  }
+}
+
+function parseBody(text: string): any {
+  if (text.length === 0) {
+    return null;
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+/** `{"message", "reason"}` of the server, or titiler's `{"detail"}`, as an `APIError`. */
+function failure(response: Response, data: any): APIError {
+  const body = data && typeof data === 'object' ? data : {};
+  const message =
+    'message' in body ? String(body.message) : 'detail' in body && typeof body.detail === 'string'
+      ? body.detail
+      : `${response.status} ${response.statusText}`;
+  const reason = 'reason' in body ? String(body.reason) : 'error';
+  return new APIError(message, response.status, reason);
 }
 
 /** JSON body helper for POST/PUT/PATCH. */

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import os
 import re
+import signal
 import time
 import urllib.error
 import urllib.request
@@ -159,20 +160,34 @@ def call(lab: Lab, method: str, path: str, body: Any) -> Any:
 
 
 class TileTraffic:
-    """Every tile the page fetched from the workspace tiler: URL -> PNG bytes (200 responses)."""
+    """Every tile the page fetched from the workspace tiler (200 responses): URL -> PNG bytes.
 
-    def __init__(self, page: Any) -> None:
-        self.tiles: dict[str, bytes] = {}
+    The bytes are fetched again from the same URL when asked for: chromium does not keep the body
+    of a tile the page read as a blob (the panel fetches tiles to know why one fails)."""
+
+    def __init__(self, page: Any, lab: Lab) -> None:
+        self.lab = lab
+        self.urls: list[str] = []
+        self.statuses: list[tuple[str, int]] = []  # every tile answer, failures too
         page.on("response", self._seen)
 
     def _seen(self, response: Any) -> None:
         tiler = response.url.split("/polartep/tiles/", 1)
-        if len(tiler) == 2 and "/tiles/" in tiler[1] and response.status == 200:
-            with contextlib.suppress(Exception):  # the page navigated away
-                self.tiles[response.url] = response.body()
+        if len(tiler) == 2 and "/tiles/" in tiler[1]:
+            self.statuses.append((response.url, response.status))
+            if response.status == 200:
+                self.urls.append(response.url)
+
+    def seen(self, *parts: str) -> list[str]:
+        return list(dict.fromkeys(u for u in list(self.urls) if all(p in unquote(u) for p in parts)))
 
     def matching(self, *parts: str) -> dict[str, bytes]:
-        return {u: b for u, b in list(self.tiles.items()) if all(p in unquote(u) for p in parts)}
+        return {u: self.fetch(u) for u in self.seen(*parts)}
+
+    def fetch(self, url: str) -> bytes:
+        request = urllib.request.Request(url, headers={"Authorization": f"token {self.lab.token}"})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return bytes(response.read())
 
 
 def tile_key(url: str) -> str:
@@ -198,7 +213,7 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
 ) -> None:
     page = jlab.page
     tiles = page.locator(".jp-polartep-tiles")
-    traffic = TileTraffic(page)
+    traffic = TileTraffic(page, jlab.lab)
     preview = TilePreviewHelper(jlab)
     # Given the demo sea-ice collection (Arctic COGs in EPSG:3413, monthly) in the workspace catalog
     preview.open()
@@ -221,7 +236,7 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "tiles-sea-ice-3413.png"))
     january = traffic.matching("EPSG3413Quad", "sic-north-20240115")
-    assert january, list(traffic.tiles)
+    assert january, traffic.urls
     assert max(int((decode_png(b)[-1] > 0).sum()) for b in january.values()) > 10_000
 
     # When the map is clicked away from the pole, the value shown is the COG's at that point
@@ -256,7 +271,7 @@ def test_demo_collection_on_the_polar_map_with_time_slider_and_pixel_values(
 def test_demo_collection_across_projections(jlab: JupyterLabPage, sea_ice: list[dict[str, Any]]) -> None:
     page = jlab.page
     tiles = page.locator(".jp-polartep-tiles")
-    traffic = TileTraffic(page)
+    traffic = TileTraffic(page, jlab.lab)
     preview = TilePreviewHelper(jlab)
     mapped = page.locator(".jp-polartep-tiles-map")
     date = page.get_by_test_id("polartep-tiles-date")
@@ -290,3 +305,71 @@ def test_demo_collection_across_projections(jlab: JupyterLabPage, sea_ice: list[
     assert mosaic and max(int((decode_png(b)[-1] > 0).sum()) for b in mosaic.values()) > 100
     preview.wait_settled("jp-polartep-map-raster")
     page.screenshot(path=str(ARTIFACTS / "tiles-sea-ice-3857.png"))
+
+
+def test_band_choice_tiler_restart_and_tile_failures(jlab: JupyterLabPage) -> None:
+    page = jlab.page
+    lab = jlab.lab
+    raster = lab.root / "data" / "polar" / ARCTIC
+    make_samples(raster.parent)
+    traffic = TileTraffic(page, jlab.lab)
+    preview = TilePreviewHelper(jlab)
+    toasts = page.locator(".Toastify__toast")
+    # Given the two-band Arctic raster on the map (its first band by default)
+    preview.open()
+    page.get_by_label("Raster path or URL").fill(f"data/polar/{ARCTIC}")
+    page.get_by_role("button", name="Show").click()
+    band = page.get_by_label("Band")
+    expect(band).to_have_value("")
+    expect(band.locator("option")).to_have_text(["first", "1: quadrant", "2: distance to the pole (km)"])
+    expect(page.get_by_label("Rescale")).to_have_value("10,40")  # the quadrant values
+    preview.wait_painted("jp-polartep-map-raster", 5_000)
+    first = page.evaluate(SIGNATURE, ".jp-polartep-map-raster canvas")
+    # When the second band is chosen
+    band.select_option("2")
+    # Then its own rescale comes from its statistics, its tiles load and the image changes
+    expect(page.get_by_label("Rescale")).not_to_have_value("10,40", timeout=30_000)
+    page.wait_for_function(
+        f"({SIGNATURE})('.jp-polartep-map-raster canvas') !== {first}", timeout=60_000, polling=500
+    )
+    preview.wait_painted("jp-polartep-map-raster", 5_000)
+    assert traffic.seen("bidx=2", ARCTIC)
+    # When the tiler process dies and the first band is chosen again at once
+    pid = lab.api("polartep/tiles/")["pid"]  # type: ignore[index]
+    os.kill(pid, signal.SIGKILL)
+    since = len(traffic.statuses)
+    band.select_option("1")
+
+    # Then jupyter-server-proxy starts it again, and the tiles asked for while it was down (502) are
+    # asked for again and drawn: the map recovers by itself, with no error shown
+    # (a tile outside the data is answered 404 outside_bounds: empty, not an error)
+    def retried() -> tuple[set[str], set[str], set[str]]:
+        after = traffic.statuses[since:]
+        failed = {u for u, code in after if code == 502}
+        answered = {u for u, code in after if code in (200, 404)}
+        return failed, answered, {u for u, code in after if code == 200}
+
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        failed, answered, drawn = retried()
+        if failed and failed <= answered and failed & drawn:
+            break
+        page.wait_for_timeout(500)
+    assert failed and failed <= answered and failed & drawn, traffic.statuses[since:]
+    assert all("bidx=1" in u for u in failed)
+    preview.wait_painted("jp-polartep-map-raster", 5_000)
+    assert lab.api("polartep/tiles/")["pid"] != pid  # type: ignore[index]
+    expect(toasts).to_have_count(0)
+    # When the raster is moved away while shown, and the map zooms in (new tiles)
+    moved = raster.with_name("moved-away.tif")
+    raster.rename(moved)
+    try:
+        box = page.locator(".jp-polartep-tiles-map").bounding_box()
+        assert box is not None
+        page.mouse.dblclick(box["x"] + box["width"] / 2 + 30, box["y"] + box["height"] / 2 + 30)
+        # Then the failure is shown once, with the tiler's reason, not a silently blank map
+        failure = toasts.filter(has_text=f"Tiles of {ARCTIC}")
+        expect(failure).to_have_count(1, timeout=30_000)
+        expect(failure).to_contain_text("no such file")
+    finally:
+        moved.rename(raster)

@@ -1,10 +1,11 @@
 import { ILabShell, JupyterFrontEnd, JupyterFrontEndPlugin } from '@jupyterlab/application';
-import { ICommandPalette, Notification } from '@jupyterlab/apputils';
+import { ICommandPalette } from '@jupyterlab/apputils';
 import { IMainMenu } from '@jupyterlab/mainmenu';
 import { IRenderMimeRegistry } from '@jupyterlab/rendermime';
 
 import { DocsClient } from '../api';
 import { CommandIDs } from '../tokens';
+import { notifyError } from '../notify';
 import { createDocWidget } from './viewer';
 
 /** Opens pages of the Polar TEP user guide inside JupyterLab (also from the Help menu). */
@@ -39,7 +40,7 @@ export const docsPlugin: JupyterFrontEndPlugin<void> = {
           shell.activateById(widget.id);
           return widget;
         } catch (error) {
-          Notification.error(`Cannot open documentation page ${slug}: ${(error as Error).message}`);
+          notifyError(`Cannot open documentation page ${slug}: ${(error as Error).message}`);
           return undefined;
         }
       }

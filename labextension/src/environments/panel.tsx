@@ -1,9 +1,10 @@
-import { Dialog, Notification, ReactWidget, showDialog } from '@jupyterlab/apputils';
+import { Dialog, ReactWidget, showDialog } from '@jupyterlab/apputils';
 import { CommandRegistry } from '@lumino/commands';
 import React, { useEffect, useState } from 'react';
 
 import { errorMessage } from '../common/model';
 import { useSignals } from '../common/react';
+import { notifyError } from '../notify';
 import { Environments } from './client';
 import { diffLines, groupByNamespace, IFormFields, isRunning, nameOfSpec, specFromForm } from './format';
 import { EnvironmentsModel } from './model';
@@ -50,7 +51,7 @@ function CreateForm(props: { model: EnvironmentsModel; onDone: () => void }): JS
       await model.refreshNow();
       onDone();
     } catch (error) {
-      Notification.error(errorMessage(error));
+      notifyError(errorMessage(error));
     } finally {
       setBusy(false);
     }
@@ -133,7 +134,7 @@ function Rebuild(props: { model: EnvironmentsModel; env: Environments.IEnvironme
     try {
       setDiff(await model.client.diff(env.namespace, env.name, text));
     } catch (error) {
-      Notification.error(errorMessage(error));
+      notifyError(errorMessage(error));
     }
   };
   const confirm = async () => {
@@ -145,7 +146,7 @@ function Rebuild(props: { model: EnvironmentsModel; env: Environments.IEnvironme
       }
       await model.refreshNow();
     } catch (error) {
-      Notification.error(errorMessage(error));
+      notifyError(errorMessage(error));
     }
   };
   return (
@@ -200,7 +201,7 @@ function Details(props: {
   const act = (fn: () => Promise<unknown>) => () =>
     void fn()
       .then(() => model.refreshNow())
-      .catch(error => Notification.error(errorMessage(error)));
+      .catch(error => notifyError(errorMessage(error)));
   const remove = async () => {
     const result = await showDialog({
       title: 'Delete environment',
@@ -224,7 +225,7 @@ function Details(props: {
                 void model
                   .refreshKernels()
                   .then(() => commands.execute('notebook:create-new', { kernelName: env.kernel_name }))
-                  .catch(error => Notification.error(errorMessage(error)))
+                  .catch(error => notifyError(errorMessage(error)))
               }
             >
               New notebook

@@ -4,6 +4,7 @@ import { IDocumentManager } from '@jupyterlab/docmanager';
 
 import { ExamplesClient } from '../api';
 import { CommandIDs } from '../tokens';
+import { notifyError } from '../notify';
 
 /** "Open example": copy a bundled example into the workspace (never overwriting) and open it. */
 export const examplesPlugin: JupyterFrontEndPlugin<void> = {
@@ -23,7 +24,7 @@ export const examplesPlugin: JupyterFrontEndPlugin<void> = {
           Notification.success(`Example copied to ${path}`, { autoClose: 4000 });
           return docManager.openOrReveal(path);
         } catch (error) {
-          Notification.error(`Cannot open example ${name}: ${(error as Error).message}`);
+          notifyError(`Cannot open example ${name}: ${(error as Error).message}`);
           return undefined;
         }
       }

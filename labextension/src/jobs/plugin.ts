@@ -9,6 +9,7 @@ import { DisposableDelegate, IDisposable } from '@lumino/disposable';
 import { errorMessage } from '../common/model';
 import { addSidePanel } from '../common/sidepanel';
 import { CommandIDs } from '../tokens';
+import { notifyError } from '../notify';
 import { Jobs } from './client';
 import { RunJobBody } from './dialog';
 import { PublishBody } from './publish';
@@ -38,7 +39,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
     const client = model.client;
     const { commands } = app;
 
-    const run = (fn: () => Promise<unknown>) => void fn().catch(error => Notification.error(errorMessage(error)));
+    const run = (fn: () => Promise<unknown>) => void fn().catch(error => notifyError(errorMessage(error)));
     const actions: IJobActions = {
       openOutput: job =>
         run(async () => {
@@ -118,7 +119,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       execute: async args => {
         const path = targetPath(args);
         if (!path) {
-          Notification.error('Select a notebook to run as a job');
+          notifyError('Select a notebook to run as a job');
           return;
         }
         try {
@@ -133,7 +134,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
             return;
           }
           if (result.value.error || !result.value.request) {
-            Notification.error(result.value.error ?? 'invalid job request');
+            notifyError(result.value.error ?? 'invalid job request');
             return;
           }
           const job: Jobs.IJob = await client.submit(result.value.request);
@@ -141,7 +142,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           shell.activateById(PANEL_ID);
           model.select(job.id);
         } catch (error) {
-          Notification.error(errorMessage(error));
+          notifyError(errorMessage(error));
         }
       }
     });
@@ -151,7 +152,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
       execute: async args => {
         const path = targetPath(args);
         if (!path) {
-          Notification.error('Select a notebook to publish as a process');
+          notifyError('Select a notebook to publish as a process');
           return;
         }
         try {
@@ -169,7 +170,7 @@ export const jobsPlugin: JupyterFrontEndPlugin<void> = {
           shell.activateById(PANEL_ID);
           await model.refreshNow();
         } catch (error) {
-          Notification.error(errorMessage(error));
+          notifyError(errorMessage(error));
         }
       }
     });

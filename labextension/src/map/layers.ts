@@ -9,6 +9,9 @@ import MultiLineString from 'ol/geom/MultiLineString';
 import MultiPolygon from 'ol/geom/MultiPolygon';
 import type BaseLayer from 'ol/layer/Base';
 import Graticule from 'ol/layer/Graticule';
+import type ImageTile from 'ol/ImageTile';
+import type Tile from 'ol/Tile';
+import TileState from 'ol/TileState';
 import TileLayer from 'ol/layer/Tile';
 import VectorLayer from 'ol/layer/Vector';
 import VectorSource from 'ol/source/Vector';
@@ -21,7 +24,8 @@ import land from 'world-atlas/land-110m.json';
 
 import { coastlineParts } from './coast';
 import { IGeometry, isPolarProjection, Position, projectFootprint, visibleIn } from './geometry';
-import { IEoxLayer, IFootprint, Projection, templateForProjection } from './types';
+import { loadTile } from './tileload';
+import { IEoxLayer, IFootprint, ITileLoader, Projection, templateForProjection } from './types';
 import { polarTileGrid } from './view';
 
 /** Coastlines cut to the map's hemisphere, as a stroked vector layer. */
@@ -37,12 +41,16 @@ export function coastlineLayer(projection: Projection): VectorLayer {
   });
 }
 
-/** An XYZ tile layer on the projection's grid; `onTileLoad` is called for every tile loaded. */
+/**
+ * An XYZ tile layer on the projection's grid; `onTileLoad` is called for every tile loaded. With
+ * `fetcher`, tiles are fetched by it and their failures handled (./tileload).
+ */
 export function tileLayer(
   url: string,
   projection: Projection,
   className: string,
-  onTileLoad?: () => void
+  onTileLoad?: () => void,
+  fetcher?: { load: (url: string) => Promise<Blob>; failed: (message: string) => void }
 ): TileLayer<XYZ> {
   const polar = isPolarProjection(projection);
   const source = new XYZ({
@@ -50,7 +58,8 @@ export function tileLayer(
     projection,
     tileGrid: polar ? polarTileGrid() : undefined,
     wrapX: !polar,
-    transition: 0
+    transition: 0,
+    ...(fetcher ? { tileLoadFunction: fetchedTiles(fetcher.load, fetcher.failed) } : {})
   });
   if (onTileLoad) {
     source.on('tileloadend', onTileLoad);
@@ -58,11 +67,44 @@ export function tileLayer(
   return new TileLayer({ source, className });
 }
 
+/** OpenLayers' tile load function for tiles fetched by `load`: empty, retried or failed. */
+function fetchedTiles(load: (url: string) => Promise<Blob>, failed: (message: string) => void) {
+  return (tile: Tile, src: string): void => {
+    const image = (tile as ImageTile).getImage() as HTMLImageElement;
+    void loadTile(load, src).then(result => {
+      if (tile.getState() !== TileState.LOADING) {
+        return; // dropped meanwhile (the view moved on)
+      }
+      if (result.kind === 'image') {
+        const objectUrl = URL.createObjectURL(result.blob);
+        const release = (): void => URL.revokeObjectURL(objectUrl);
+        image.addEventListener('load', release, { once: true });
+        image.addEventListener('error', release, { once: true });
+        image.src = objectUrl;
+      } else if (result.kind === 'empty') {
+        tile.setState(TileState.EMPTY);
+      } else {
+        tile.setState(TileState.ERROR);
+        failed(result.message);
+      }
+    });
+  };
+}
+
 /** The OpenLayers layer of an eox-map JSON layer (XYZ tiles or inline GeoJSON), or null. */
-export function eoxLayer(layer: IEoxLayer, projection: Projection, onTileLoad: () => void): BaseLayer | null {
+export function eoxLayer(
+  layer: IEoxLayer,
+  projection: Projection,
+  onTileLoad: () => void,
+  loader?: ITileLoader
+): BaseLayer | null {
   const source = layer.source;
   if (layer.type === 'Tile' && source?.type === 'XYZ' && source.url) {
-    return tileLayer(templateForProjection(source.url, projection), projection, 'jp-polartep-map-raster', onTileLoad);
+    const url = templateForProjection(source.url, projection);
+    const fetcher = loader?.accepts(url)
+      ? { load: (tileUrl: string) => loader.load(tileUrl), failed: (message: string) => loader.failed(layer, message) }
+      : undefined;
+    return tileLayer(url, projection, 'jp-polartep-map-raster', onTileLoad, fetcher);
   }
   if (layer.type === 'Vector' && source?.data) {
     const features = new GeoJSON().readFeatures(source.data, {

@@ -263,9 +263,14 @@ export class PolarMap implements IPolarMap {
       layers.push(coastlineLayer(projection));
     }
     for (const layer of this.current) {
-      const ol = eoxLayer(layer, projection, () => {
-        this.loaded += 1;
-      });
+      const ol = eoxLayer(
+        layer,
+        projection,
+        () => {
+          this.loaded += 1;
+        },
+        this.options.tileLoader
+      );
       if (ol) {
         ol.setVisible(layer.visible !== false);
         ol.setOpacity(layer.opacity ?? 1);

@@ -47,6 +47,21 @@ export interface IMapOptions {
   graticule?: boolean;
   /** online XYZ basemaps, per projection, used only when configured and reachable */
   onlineBasemaps?: Partial<Record<Projection, string>>;
+  /** loads the raster tiles of the server's own tiler (others load as plain images) */
+  tileLoader?: ITileLoader;
+}
+
+/**
+ * Raster tiles fetched by the panel's client instead of plain `<img>` loads, so that the map
+ * knows why a tile failed: empty outside the data, tried again while the tiler restarts, and
+ * any other failure reported (see ./tileload).
+ */
+export interface ITileLoader {
+  /** whether this loader fetches `url` */
+  accepts(url: string): boolean;
+  load(url: string): Promise<Blob>;
+  /** a tile of this layer could not be loaded, and why */
+  failed(layer: IEoxLayer, message: string): void;
 }
 
 /** A footprint to draw (a STAC item's geometry, lon/lat GeoJSON). */

@@ -4,6 +4,7 @@ import React, { useEffect, useState } from 'react';
 
 import { errorMessage } from '../common/model';
 import { useSignals } from '../common/react';
+import { notifyError } from '../notify';
 import { parseHosts, Secrets, usageSnippet } from './client';
 import { describeBinding } from './format';
 import { SecretsModel } from './model';
@@ -147,7 +148,7 @@ function SecretRow(props: IRowProps): JSX.Element {
     try {
       setRevealed(await model.client.reveal(secret.name));
     } catch (error) {
-      Notification.error(`Cannot reveal ${secret.name}: ${errorMessage(error)}`);
+      notifyError(`Cannot reveal ${secret.name}: ${errorMessage(error)}`);
     }
   };
 
@@ -164,7 +165,7 @@ function SecretRow(props: IRowProps): JSX.Element {
       await model.client.remove(secret.name);
       await model.refreshNow();
     } catch (error) {
-      Notification.error(`Cannot delete ${secret.name}: ${errorMessage(error)}`);
+      notifyError(`Cannot delete ${secret.name}: ${errorMessage(error)}`);
     }
   };
 
@@ -240,7 +241,7 @@ function SecretsView(props: { panel: SecretsBody }): JSX.Element {
       setEditing(null);
       await model.refreshNow();
     } catch (error) {
-      Notification.error(errorMessage(error));
+      notifyError(errorMessage(error));
     }
   };
 

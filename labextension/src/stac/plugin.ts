@@ -6,6 +6,7 @@ import { Widget } from '@lumino/widgets';
 
 import { polarIcon } from '../icons';
 import { CommandIDs } from '../tokens';
+import { notifyError } from '../notify';
 import { StacBrowserModel } from './model';
 import { StacBrowser } from './panel';
 
@@ -63,7 +64,7 @@ export const stacPlugin: JupyterFrontEndPlugin<void> = {
     const insertCode = async (): Promise<void> => {
       const notebook = asNotebook(shell.currentWidget) ?? lastNotebook;
       if (!notebook) {
-        Notification.error('Open a notebook first: the search code is inserted into the active notebook.');
+        notifyError('Open a notebook first: the search code is inserted into the active notebook.');
         return;
       }
       const code = await model.code();

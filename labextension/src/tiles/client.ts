@@ -1,5 +1,5 @@
 /** Client of the tiles feature: layers from the server, JSON endpoints of the tiler via the proxy. */
-import { jsonInit, requestAPI } from '../api';
+import { isServerURL, jsonInit, requestAPI, requestImage } from '../api';
 import type { IEoxLayer, Projection } from '../map/types';
 import type { ISceneItem } from './scenes';
 
@@ -41,6 +41,10 @@ export namespace Tiles {
     point: string | null;
     query: Record<string, unknown>;
     layer: IEoxLayer;
+    /** the raster's bands (workspace files; empty when not known) */
+    bands: { index: number; name: string }[];
+    /** the raster assets of a STAC item */
+    raster_assets: string[];
   }
   export interface IBandStatistics {
     min: number;
@@ -60,6 +64,16 @@ export function tilerPath(url: string): string | null {
 }
 
 export class TilesClient {
+  /** Whether a tile URL is the workspace tiler's (fetched by `tile`, with the server's auth). */
+  servesTile(url: string): boolean {
+    return isServerURL(url);
+  }
+
+  /** One tile image of the workspace tiler; `APIError` with the tiler's message and reason. */
+  tile(url: string): Promise<Blob> {
+    return requestImage(url);
+  }
+
   config(): Promise<Tiles.IConfig> {
     return requestAPI<Tiles.IConfig>('api/tiles');
   }

@@ -1,9 +1,11 @@
 /** The tile preview: a raster or STAC item on the shared polar map, with display controls. */
-import { Notification, ReactWidget } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import * as React from 'react';
 
-import { createMap, IPolarMap, Projection } from '../map';
+import { createMap, IEoxLayer, IPolarMap, ITileLoader, Projection } from '../map';
 import { ProjectionOptions } from '../map/picker';
+import { notifyError } from '../notify';
+import { SourceChoices } from './choices';
 import { Tiles, TilesClient } from './client';
 import { commonRescale, dateLabel, HEMISPHERE_BBOX, ISceneDate, ISceneItem, nearestDate, sceneDates, suitedProjection } from './scenes';
 
@@ -23,6 +25,16 @@ export interface IPreviewRequest {
   projection?: Projection;
   rescale?: string;
   colormap_name?: string;
+  /** the band shown (1-based) and the STAC asset shown; default: as the server chooses */
+  bidx?: number;
+  asset?: string;
+}
+
+/** What the band and asset choices change, and the rescale that goes with them. */
+interface IChoice {
+  band?: string;
+  asset?: string;
+  rescale?: string;
 }
 
 function errorMessage(error: unknown): string {
@@ -45,6 +57,8 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   const [rescale, setRescale] = React.useState(initial.rescale ?? '');
   const [colormap, setColormap] = React.useState(initial.colormap_name ?? '');
   const [opacity, setOpacity] = React.useState(1);
+  const [band, setBand] = React.useState(initial.bidx ? String(initial.bidx) : '');
+  const [asset, setAsset] = React.useState(initial.asset ?? '');
   const [layer, setLayer] = React.useState<Tiles.ILayer | null>(null);
   const [pixel, setPixel] = React.useState('');
   const [busy, setBusy] = React.useState(false);
@@ -57,9 +71,24 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   /** the latest date asked for: answers to earlier slider positions are dropped */
   const dateRequest = React.useRef(0);
 
+  /** tile failures already shown (one notification per layer and message) */
+  const notified = React.useRef(new Set<string>());
+
   React.useEffect(() => {
     let disposed = false;
-    void createMap(host.current!, { projection: (initial.projection as Projection) || 'EPSG:3413' }).then(
+    const tileLoader: ITileLoader = {
+      accepts: url => client.servesTile(url),
+      load: url => client.tile(url),
+      failed: (failing: IEoxLayer, message: string) => {
+        const key = `${failing.properties.id}\n${message}`;
+        if (!notified.current.has(key)) {
+          notified.current.add(key);
+          notifyError(`Tiles of ${failing.properties.title}: ${message}`);
+        }
+      }
+    };
+    const options = { projection: (initial.projection as Projection) || 'EPSG:3413', tileLoader };
+    void createMap(host.current!, options).then(
       created => {
         if (disposed) {
           created.dispose();
@@ -81,7 +110,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
           void show(!initial.rescale);
         }
       },
-      error => Notification.error(`Cannot load the map: ${errorMessage(error)}`)
+      error => notifyError(`Cannot load the map: ${errorMessage(error)}`)
     );
     return () => {
       disposed = true;
@@ -90,14 +119,28 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   }, []);
 
   /** Display options of the form, as a layer request. */
-  const styled = (request: Tiles.ILayerRequest, scale = rescale): Tiles.ILayerRequest => {
+  const styled = (request: Tiles.ILayerRequest, scale = rescale, choice: IChoice = {}): Tiles.ILayerRequest => {
     if (scale.trim()) {
       request.rescale = scale.trim();
     }
     if (colormap) {
       request.colormap_name = colormap;
     }
+    const shownBand = choice.band ?? band;
+    const shownAsset = choice.asset ?? asset;
+    if (shownBand && !request.search) {
+      request.bidx = [Number(shownBand)];
+    }
+    if (shownAsset && (request.item || request.item_url)) {
+      request.assets = [shownAsset];
+    }
     return request;
+  };
+
+  /** A new source: the band and asset choices of the last one do not apply. */
+  const newSource = (): void => {
+    setBand('');
+    setAsset('');
   };
 
   /** Put a described layer on the map (in its projection) and remember it. */
@@ -176,7 +219,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
     await showDate(all, nearestDate(all, wanted), code, scale, true);
   };
 
-  const show = async (auto = false): Promise<void> => {
+  const show = async (auto = false, choice: IChoice = {}, fit = true): Promise<void> => {
     let request: Tiles.ILayerRequest = {};
     let sceneSearch: Record<string, unknown> | null = null;
     if (collection && item) {
@@ -190,7 +233,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
     } else if (searchRef.current) {
       sceneSearch = searchRef.current;
     } else {
-      Notification.error('Give a workspace raster path or URL, a collection (and item), or a search');
+      notifyError('Give a workspace raster path or URL, a collection (and item), or a search');
       return;
     }
     if (!sceneSearch) {
@@ -201,7 +244,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
     if (projection) {
       request.projection = projection;
     }
-    request = styled(request);
+    request = styled(request, choice.rescale ?? rescale, choice);
     setBusy(true);
     try {
       if (sceneSearch) {
@@ -221,9 +264,10 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
           }
         }
       }
-      display(described, request as IPreviewRequest, true);
+      const shown: IPreviewRequest = { ...request, bidx: request.bidx?.[0], asset: request.assets?.[0] };
+      display(described, shown, fit);
     } catch (error) {
-      Notification.error(errorMessage(error));
+      notifyError(errorMessage(error));
     } finally {
       setBusy(false);
     }
@@ -243,7 +287,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
         return;
       }
       const index = nearestDate(all, dates[dateIndex]?.datetime);
-      showDate(all, index, code, rescale, true).catch(error => Notification.error(errorMessage(error)));
+      showDate(all, index, code, rescale, true).catch(error => notifyError(errorMessage(error)));
       return;
     }
     if (layer?.bounds) {
@@ -254,7 +298,7 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
   const changeDate = (index: number) => {
     setBusy(true);
     showDate(dates, index, (projection || 'EPSG:3413') as Projection, rescale, false)
-      .catch(error => Notification.error(errorMessage(error)))
+      .catch(error => notifyError(errorMessage(error)))
       .finally(() => setBusy(false));
   };
 
@@ -273,7 +317,10 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
             aria-label="Raster path or URL"
             placeholder="data/polar/arctic-quadrants-3413.tif or https://…"
             value={source}
-            onChange={e => setSource(e.target.value)}
+            onChange={e => {
+              setSource(e.target.value);
+              newSource();
+            }}
           />
         </label>
         <label>
@@ -281,11 +328,23 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
           <input
             aria-label="Collection"
             placeholder="item, or all dates"
-            value={collection} onChange={e => setCollection(e.target.value)} />
+            value={collection}
+            onChange={e => {
+              setCollection(e.target.value);
+              newSource();
+            }}
+          />
         </label>
         <label>
           Item
-          <input aria-label="Item" value={item} onChange={e => setItem(e.target.value)} />
+          <input
+            aria-label="Item"
+            value={item}
+            onChange={e => {
+              setItem(e.target.value);
+              newSource();
+            }}
+          />
         </label>
         <label>
           Projection
@@ -318,6 +377,24 @@ function PreviewBody({ client, initial, onRequest }: IProps): JSX.Element {
             ))}
           </select>
         </label>
+        {layer && (
+          <SourceChoices
+            layer={layer}
+            band={band}
+            asset={asset}
+            busy={busy}
+            onBand={value => {
+              setBand(value);
+              setRescale('');
+              void show(true, { band: value, rescale: '' }, false);
+            }}
+            onAsset={value => {
+              setAsset(value);
+              setRescale('');
+              void show(true, { asset: value, rescale: '' }, false);
+            }}
+          />
+        )}
         <label>
           Opacity
           <input

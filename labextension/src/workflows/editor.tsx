@@ -3,9 +3,10 @@
  * workflow parameters, and the YAML side by side — validated by the server, saved without
  * losing fields the editor does not know (it edits the whole manifest object).
  */
-import { Notification, ReactWidget } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import React, { useEffect, useState } from 'react';
 
+import { notifyError, notifySuccess } from '../notify';
 import { Workflows, WorkflowsClient } from './client';
 import { taskEdges } from './depends';
 import { IGraphNode, WorkflowGraph } from './graph';
@@ -91,7 +92,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
         setManifest(reply.manifest);
         apply(reply);
       })
-      .catch(e => Notification.error(`Cannot open ${path}: ${(e as Error).message}`));
+      .catch(e => notifyError(`Cannot open ${path}: ${(e as Error).message}`));
   }, [path]);
 
   const change = (edit: (m: Manifest) => void) => {
@@ -99,7 +100,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
     edit(next);
     setManifest(next);
     setDirty(true);
-    void client.lint({ manifest: next }).then(apply, e => Notification.error((e as Error).message));
+    void client.lint({ manifest: next }).then(apply, e => notifyError((e as Error).message));
   };
 
   if (!manifest) {
@@ -113,7 +114,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
   const addStep = () => {
     const name = stepName.trim();
     if (!/^[a-zA-Z0-9][-a-zA-Z0-9]*$/.test(name) || tasks.some(t => t.name === name)) {
-      Notification.error(`Step name ${JSON.stringify(name)} is empty, invalid or taken`);
+      notifyError(`Step name ${JSON.stringify(name)} is empty, invalid or taken`);
       return;
     }
     change(m => {
@@ -140,9 +141,9 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
       apply(reply);
       setManifest(reply.manifest);
       setDirty(false);
-      Notification.success(`Saved ${path}`);
+      notifySuccess(`Saved ${path}`);
     } catch (e) {
-      Notification.error(`Not saved: ${(e as Error).message}`);
+      notifyError(`Not saved: ${(e as Error).message}`);
     }
   };
 
@@ -165,10 +166,10 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
         }
       }
       const run = await client.submit({ manifest, parameters: values, backend });
-      Notification.success(`Submitted ${run.metadata.name}`);
+      notifySuccess(`Submitted ${run.metadata.name}`);
       openRun(run.metadata.name, backend);
     } catch (e) {
-      Notification.error(`Not submitted: ${(e as Error).message}`);
+      notifyError(`Not submitted: ${(e as Error).message}`);
     }
   };
 
@@ -317,7 +318,7 @@ function EditorView(props: { client: WorkflowsClient; path: string; openRun: Ope
                                 return; // unchanged: leave command/args as they are
                               }
                               if (!Array.isArray(value) || !value.every(v => typeof v === 'string')) {
-                                Notification.error(`Command of ${t.name}: give a JSON list of strings`);
+                                notifyError(`Command of ${t.name}: give a JSON list of strings`);
                                 return;
                               }
                               change(m => {

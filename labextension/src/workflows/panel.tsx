@@ -1,7 +1,8 @@
-import { Notification, ReactWidget } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import React, { useState } from 'react';
 
 import { useSignals } from '../common/react';
+import { notifyError } from '../notify';
 import { Workflows } from './client';
 import { WorkflowsModel } from './model';
 
@@ -59,7 +60,7 @@ function FileRow(props: { file: Workflows.IFile; model: WorkflowsModel; actions:
       void model.refreshNow();
       actions.openRun(run.metadata.name, backend);
     } catch (e) {
-      Notification.error(`Cannot submit ${file.path}: ${(e as Error).message}`);
+      notifyError(`Cannot submit ${file.path}: ${(e as Error).message}`);
     }
   };
   return (
@@ -85,7 +86,7 @@ function RunRow(props: { run: Workflows.IRun; model: WorkflowsModel; actions: IP
       await model.client.remove(run.name, run.backend);
       void model.refreshNow();
     } catch (e) {
-      Notification.error(`Cannot delete ${run.name}: ${(e as Error).message}`);
+      notifyError(`Cannot delete ${run.name}: ${(e as Error).message}`);
     }
   };
   return (
@@ -116,7 +117,7 @@ function PanelView(props: { model: WorkflowsModel; actions: IPanelActions }): JS
       actions.openRun(run.metadata.name, backend);
       void model.refreshNow();
     } catch (e) {
-      Notification.error(`Cannot submit ${t.name}: ${(e as Error).message}`);
+      notifyError(`Cannot submit ${t.name}: ${(e as Error).message}`);
     }
   };
   return (

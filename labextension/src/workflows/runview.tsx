@@ -1,9 +1,10 @@
 /**
  * One run in the main area: its graph coloured by node phase, live; a node's log and outputs.
  */
-import { Notification, ReactWidget } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/apputils';
 import React, { useEffect, useState } from 'react';
 
+import { notifyError, notifySuccess } from '../notify';
 import { Workflows, WorkflowsClient } from './client';
 import { runGraph, WorkflowGraph } from './graph';
 
@@ -113,11 +114,11 @@ function RunView(props: { client: WorkflowsClient; name: string; backend?: Workf
     try {
       const result = await client.act(name, action, backend);
       if (action === 'resubmit') {
-        Notification.success(`Resubmitted as ${result.metadata.name}`);
+        notifySuccess(`Resubmitted as ${result.metadata.name}`);
       }
       setTick(t => t + 1);
     } catch (e) {
-      Notification.error(`${action} failed: ${(e as Error).message}`);
+      notifyError(`${action} failed: ${(e as Error).message}`);
     }
   };
   if (!workflow) {
