@@ -82,10 +82,12 @@ function parseBody(text: string): any {
 /** `{"message", "reason"}` of the server, or titiler's `{"detail"}`, as an `APIError`. */
 function failure(response: Response, data: any): APIError {
   const body = data && typeof data === 'object' ? data : {};
-  const message =
-    'message' in body ? String(body.message) : 'detail' in body && typeof body.detail === 'string'
-      ? body.detail
-      : `${response.status} ${response.statusText}`;
+  let message = `${response.status} ${response.statusText}`;
+  if ('message' in body) {
+    message = String(body.message);
+  } else if (typeof body.detail === 'string') {
+    message = body.detail;
+  }
   const reason = 'reason' in body ? String(body.reason) : 'error';
   return new APIError(message, response.status, reason);
 }

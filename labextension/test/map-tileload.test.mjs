@@ -23,7 +23,7 @@ test('a restarting tiler is tried again, a bounded number of times', () => {
     assert.equal(tileOutcome(failure(status), TILE_ATTEMPTS - 1), 'retry');
     assert.equal(tileOutcome(failure(status), TILE_ATTEMPTS), 'fail');
   }
-  assert.deepEqual([1, 2, 3, 4].map(retryDelay), [500, 1000, 2000, 4000]);
+  assert.deepEqual([1, 2, 3, 4, 5].map(retryDelay), [500, 1000, 2000, 4000, 8000]);
 });
 
 test('a tile is loaded again while the tiler restarts, then shown', async () => {

@@ -181,6 +181,14 @@ class TileTraffic:
     def seen(self, *parts: str) -> list[str]:
         return list(dict.fromkeys(u for u in list(self.urls) if all(p in unquote(u) for p in parts)))
 
+    def wait_seen(self, page: Any, *parts: str, timeout: float = 60.0) -> list[str]:
+        """Wait until tiles whose URL holds every one of ``parts`` were answered 200."""
+        deadline = time.monotonic() + timeout
+        while not self.seen(*parts) and time.monotonic() < deadline:
+            page.wait_for_timeout(500)
+        assert self.seen(*parts), (parts, self.statuses[-10:])
+        return self.seen(*parts)
+
     def matching(self, *parts: str) -> dict[str, bytes]:
         return {u: self.fetch(u) for u in self.seen(*parts)}
 
@@ -324,16 +332,16 @@ def test_band_choice_tiler_restart_and_tile_failures(jlab: JupyterLabPage) -> No
     expect(band.locator("option")).to_have_text(["first", "1: quadrant", "2: distance to the pole (km)"])
     expect(page.get_by_label("Rescale")).to_have_value("10,40")  # the quadrant values
     preview.wait_painted("jp-polartep-map-raster", 5_000)
+    preview.wait_settled("jp-polartep-map-raster")
     first = page.evaluate(SIGNATURE, ".jp-polartep-map-raster canvas")
     # When the second band is chosen
     band.select_option("2")
     # Then its own rescale comes from its statistics, its tiles load and the image changes
     expect(page.get_by_label("Rescale")).not_to_have_value("10,40", timeout=30_000)
-    page.wait_for_function(
-        f"({SIGNATURE})('.jp-polartep-map-raster canvas') !== {first}", timeout=60_000, polling=500
-    )
-    preview.wait_painted("jp-polartep-map-raster", 5_000)
-    assert traffic.seen("bidx=2", ARCTIC)
+    traffic.wait_seen(page, "bidx=2", ARCTIC)
+    preview.wait_settled("jp-polartep-map-raster")
+    assert preview.painted("jp-polartep-map-raster") > 5_000
+    assert page.evaluate(SIGNATURE, ".jp-polartep-map-raster canvas") != first
     # When the tiler process dies and the first band is chosen again at once
     pid = lab.api("polartep/tiles/")["pid"]  # type: ignore[index]
     os.kill(pid, signal.SIGKILL)

@@ -20,7 +20,7 @@ export interface ITileFailure {
 export type TileOutcome = 'empty' | 'retry' | 'fail';
 
 /** How many times a tile is asked for in all, when the tiler is restarting. */
-export const TILE_ATTEMPTS = 5;
+export const TILE_ATTEMPTS = 6;
 
 /** What to do after attempt number `attempt` (1-based) failed so. */
 export function tileOutcome(failure: ITileFailure, attempt: number, attempts = TILE_ATTEMPTS): TileOutcome {
@@ -31,7 +31,7 @@ export function tileOutcome(failure: ITileFailure, attempt: number, attempts = T
   return restarting && attempt < attempts ? 'retry' : 'fail';
 }
 
-/** The wait (ms) before attempt `attempt + 1`: 0.5, 1, 2, 4 s. */
+/** The wait (ms) before attempt `attempt + 1`: 0.5, 1, 2, 4, 8 s (15.5 s in all). */
 export function retryDelay(attempt: number): number {
   return 500 * 2 ** (attempt - 1);
 }
