@@ -129,11 +129,16 @@ def measure(
     for fetch in paths.values():  # warm caches (GDAL blocks, connections, imports)
         run_batch(fetch, grid, tiles, [])
     latencies: dict[str, list[float]] = {name: [] for name in paths}
+    #: per round, each path's median latency (for ratios paired round by round)
+    round_medians: dict[str, list[float]] = {name: [] for name in paths}
     wall = dict.fromkeys(paths, 0.0)
     names = list(paths)
     for r in range(rounds):
         for name in names[r % len(names) :] + names[: r % len(names)]:
-            wall[name] += run_batch(paths[name], grid, tiles, latencies[name])
+            batch: list[float] = []
+            wall[name] += run_batch(paths[name], grid, tiles, batch)
+            latencies[name].extend(batch)
+            round_medians[name].append(statistics.median(batch))
     out = {}
     for name, values in latencies.items():
         ordered = sorted(values)
@@ -142,6 +147,11 @@ def measure(
             "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
             "tiles_per_s": len(ordered) / wall[name],
         }
+    if "proxy" in paths and "direct" in paths:
+        # the proxy and the tiler measured within the same round saw the same machine load
+        paired = sorted(p / d for p, d in zip(round_medians["proxy"], round_medians["direct"], strict=True))
+        out["proxy"]["paired_ratio"] = statistics.median(paired)
+        out["proxy"]["paired_q1"], _, out["proxy"]["paired_q3"] = statistics.quantiles(paired, n=4)
     return out
 
 
@@ -292,7 +302,9 @@ def report(results: Results, bare: dict[str, float]) -> None:
             )
             overhead_ratio = proxy["median_ms"] / direct_r["median_ms"]
             print(
-                f"{set_name} {grid}: proxy/direct median {against(overhead_ratio, 1.1)}, "
+                f"{set_name} {grid}: proxy/direct median {against(overhead_ratio, 1.1)} "
+                f"(round by round: median {proxy['paired_ratio']:.2f}x, "
+                f"quartiles {proxy['paired_q1']:.2f}-{proxy['paired_q3']:.2f}x), "
                 f"p95 {proxy['p95_ms'] / direct_r['p95_ms']:.2f}x, "
                 f"tiles/s {proxy['tiles_per_s'] / direct_r['tiles_per_s']:.2f}x of direct; "
                 f"direct/in-process median {direct_r['median_ms'] / floor['median_ms']:.2f}x; "
