@@ -22,13 +22,7 @@ export async function requestAPI<T>(
   init: RequestInit = {},
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<T> {
-  const url = URLExt.join(settings.baseUrl, 'polartep', path);
-  let response: Response;
-  try {
-    response = await ServerConnection.makeRequest(url, init, settings);
-  } catch (error) {
-    throw new APIError(`cannot reach the server: ${String(error)}`, 0, 'network');
-  }
+  const response = await send(URLExt.join(settings.baseUrl, 'polartep', path), init, settings);
   const text = await response.text();
   const data = parseBody(text);
   if (!response.ok) {
@@ -46,13 +40,8 @@ export async function requestImage(
   url: string,
   settings: ServerConnection.ISettings = ServerConnection.makeSettings()
 ): Promise<Blob> {
-  let response: Response;
-  try {
-    // `cache: 'default'`: tiles are cacheable (the default `no-store` adds a cache-busting query)
-    response = await ServerConnection.makeRequest(new URL(url, settings.baseUrl).href, { cache: 'default' }, settings);
-  } catch (error) {
-    throw new APIError(`cannot reach the server: ${String(error)}`, 0, 'network');
-  }
+  // `cache: 'default'`: tiles are cacheable (the default `no-store` adds a cache-busting query)
+  const response = await send(new URL(url, settings.baseUrl).href, { cache: 'default' }, settings);
   if (!response.ok) {
     throw failure(response, parseBody(await response.text()));
   }
@@ -65,6 +54,15 @@ export function isServerURL(url: string, settings: ServerConnection.ISettings = 
     return new URL(url, settings.baseUrl).origin === new URL(settings.baseUrl).origin;
   } catch {
     return false;
+  }
+}
+
+/** A request with the server's auth; a network failure as an `APIError` (status 0). */
+async function send(url: string, init: RequestInit, settings: ServerConnection.ISettings): Promise<Response> {
+  try {
+    return await ServerConnection.makeRequest(url, init, settings);
+  } catch (error) {
+    throw new APIError(`cannot reach the server: ${String(error)}`, 0, 'network');
   }
 }
 

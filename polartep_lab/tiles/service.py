@@ -72,9 +72,9 @@ class TilesService:
         if request.url:
             kind, source = "cog", allowed_source(request.url, self.policy)
             local = not source.startswith(("http://", "https://"))
-            bounds = raster_bounds(source) if local else None
+            bounds: tuple[float, float, float, float] | None = None
             if local:
-                bands = raster_bands(source)
+                bounds, bands = raster_bounds_and_bands(source)
                 _check_bands(request.bidx, bands)
                 if not (request.bidx or request.expression) and len(bands) not in (1, 3, 4):
                     # 2 or 5+ bands make no PNG a browser can show: show the first band
@@ -296,8 +296,9 @@ def eox_layer(layer_id: str, title: str, template: str, projection: str) -> dict
     }
 
 
-def raster_bounds(path: str) -> tuple[float, float, float, float]:
-    """WGS84 bounds of a raster, densified; a raster that covers a pole reaches ±90°."""
+def raster_bounds_and_bands(path: str) -> tuple[tuple[float, float, float, float], list[Band]]:
+    """WGS84 bounds of a raster, densified (a raster that covers a pole reaches ±90°), and its
+    bands: index and description (``b<index>`` when it has none)."""
     import rasterio
     from rasterio.errors import RasterioIOError
     from rasterio.warp import transform, transform_bounds
@@ -313,17 +314,10 @@ def raster_bounds(path: str) -> tuple[float, float, float, float]:
                 if left <= xs[0] <= right and bottom <= ys[0] <= top:
                     west, east = -180.0, 180.0
                     north, south = (90.0, south) if pole_lat > 0 else (north, -90.0)
+            bands = [Band(index=i, name=d or f"b{i}") for i, d in enumerate(src.descriptions, start=1)]
     except RasterioIOError as exc:
         raise Invalid(f"not a raster: {Path(path).name}", "not_a_raster") from exc
-    return west, south, east, north
-
-
-def raster_bands(path: str) -> list[Band]:
-    """The bands of a raster: index and description (``b<index>`` when it has none)."""
-    import rasterio
-
-    with rasterio.open(path) as src:
-        return [Band(index=i, name=d or f"b{i}") for i, d in enumerate(src.descriptions, start=1)]
+    return (west, south, east, north), bands
 
 
 def _check_bands(wanted: Sequence[int], bands: Sequence[Band]) -> None:
