@@ -7,6 +7,12 @@ the tiler's reader (rio-tiler's Reader warping once, the floor) and (d) in-proce
 stock Reader (the reference for that change), for WebMercatorQuad and the EPSG:3413 grid, and
 prints median / p95 latency, tiles/s and ratios.
 
+A round fetches each set's tiles over again up to at least ``MIN_BATCH`` fetches, and the paths
+take turns round by round. The proxy target is judged on all rounds of all sets paired (proxy and
+tiler in the same round), a polar/Web Mercator target on the two latency samples, each with a 95%
+bootstrap interval: ``met`` when the interval is under the target, ``at the line`` when only the
+estimate is, ``MISSED`` otherwise.
+
 The tiles are not hand-picked. Two sample rasters are served:
 
 * ``4326``: a geographic (EPSG:4326) raster of 60-90°N, which both grids reproject. Two sets are
@@ -22,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import random
 import secrets
 import socket
 import statistics
@@ -29,9 +36,10 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -40,6 +48,11 @@ from polartep_lab.tiles.samples import ARCTIC, ARCTIC_SECTORS, make_samples
 
 GRIDS = ("WebMercatorQuad", "EPSG3413Quad")
 ZOOMS = (2, 3)
+#: a round fetches a set's tiles over again until it made at least this many fetches, so that the
+#: median of one round of a small set (8 pole tiles) is not 4 fetches per client
+MIN_BATCH = 32
+#: bootstrap resamples for the confidence intervals of the ratios
+RESAMPLES = 2000
 #: label -> (sample file, rescale, whether the pole set is measured too)
 SOURCES = {"4326": (ARCTIC_SECTORS, (0.0, 5.0), True), "3413": (ARCTIC, (0.0, 50.0), False)}
 
@@ -126,6 +139,7 @@ def measure(
 ) -> dict[str, dict[str, float]]:
     """The paths interleaved round by round (rotating which goes first), so that a load change on
     a shared machine hits every path alike instead of biasing whichever ran last."""
+    tiles = tiles * -(-MIN_BATCH // max(1, len(tiles)))
     for fetch in paths.values():  # warm caches (GDAL blocks, connections, imports)
         run_batch(fetch, grid, tiles, [])
     latencies: dict[str, list[float]] = {name: [] for name in paths}
@@ -139,19 +153,21 @@ def measure(
             wall[name] += run_batch(paths[name], grid, tiles, batch)
             latencies[name].extend(batch)
             round_medians[name].append(statistics.median(batch))
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for name, values in latencies.items():
         ordered = sorted(values)
         out[name] = {
             "median_ms": 1000 * statistics.median(ordered),
             "p95_ms": 1000 * ordered[int(0.95 * (len(ordered) - 1))],
             "tiles_per_s": len(ordered) / wall[name],
+            "latencies": ordered,
         }
     if "proxy" in paths and "direct" in paths:
         # the proxy and the tiler measured within the same round saw the same machine load
         paired = sorted(p / d for p, d in zip(round_medians["proxy"], round_medians["direct"], strict=True))
         out["proxy"]["paired_ratio"] = statistics.median(paired)
         out["proxy"]["paired_q1"], _, out["proxy"]["paired_q3"] = statistics.quantiles(paired, n=4)
+        out["proxy"]["paired"] = paired
     return out
 
 
@@ -280,14 +296,39 @@ def main() -> None:
     report(results, bare)
 
 
-Results = dict[tuple[str, str, str], dict[str, float]]
+Results = dict[tuple[str, str, str], dict[str, Any]]
 
 
 def against(ratio: float, target: float) -> str:
     return f"{ratio:.2f}x (target <= {target:.2f}x: {'met' if ratio <= target else 'MISSED'})"
 
 
+def resampled_median(values: Sequence[float], rng: random.Random) -> float:
+    return statistics.median(rng.choices(values, k=len(values)))
+
+
+def median_ci(values: Sequence[float], rng: random.Random) -> tuple[float, float]:
+    """95% bootstrap interval of the median of ``values``."""
+    medians = sorted(resampled_median(values, rng) for _ in range(RESAMPLES))
+    return medians[int(0.025 * RESAMPLES)], medians[int(0.975 * RESAMPLES) - 1]
+
+
+def ratio_ci(top: Sequence[float], bottom: Sequence[float], rng: random.Random) -> tuple[float, float]:
+    """95% bootstrap interval of median(top) / median(bottom), two independent samples."""
+    ratios = sorted(resampled_median(top, rng) / resampled_median(bottom, rng) for _ in range(RESAMPLES))
+    return ratios[int(0.025 * RESAMPLES)], ratios[int(0.975 * RESAMPLES) - 1]
+
+
+def verdict(estimate: float, interval: tuple[float, float], target: float) -> str:
+    """``met`` when the whole interval is under the target, ``at the line`` when only the
+    estimate is, ``MISSED`` otherwise."""
+    low, high = interval
+    word = "met" if high <= target else "at the line" if estimate <= target else "MISSED"
+    return f"{estimate:.2f}x, 95% CI {low:.2f}-{high:.2f}x (target <= {target:.2f}x: {word})"
+
+
 def report(results: Results, bare: dict[str, float]) -> None:
+    rng = random.Random(0)
     print(f"{'set':9} {'grid':16} {'path':15} {'median ms':>10} {'p95 ms':>8} {'tiles/s':>8}")
     for (set_name, grid, name), r in results.items():
         print(
@@ -310,15 +351,23 @@ def report(results: Results, bare: dict[str, float]) -> None:
                 f"direct/in-process median {direct_r['median_ms'] / floor['median_ms']:.2f}x; "
                 f"the tiler's reader / stock rio-tiler Reader {floor['median_ms'] / stock['median_ms']:.2f}x"
             )
+    # every round of every set is one paired measurement of the proxy's cost: the estimate to
+    # judge the target on, with its uncertainty, where one set's median is a handful of rounds
+    paired = [r for key, result in results.items() if key[2] == "proxy" for r in result["paired"]]
+    print(
+        f"proxy/direct, all {len(paired)} rounds of all sets paired round by round: median "
+        + verdict(statistics.median(paired), median_ci(paired, rng), 1.1)
+    )
     for set_name in set_names:
         for name in ("proxy", "direct", "in-process", "stock rio-tiler"):
             polar, merc = (
                 results[(set_name, "EPSG3413Quad", name)],
                 results[(set_name, "WebMercatorQuad", name)],
             )
+            interval = ratio_ci(polar["latencies"], merc["latencies"], rng)
             print(
                 f"{set_name} {name}: EPSG3413Quad/WebMercatorQuad median "
-                f"{against(polar['median_ms'] / merc['median_ms'], 1.2)}; "
+                f"{verdict(polar['median_ms'] / merc['median_ms'], interval, 1.2)}; "
                 f"tiles/s {merc['tiles_per_s'] / polar['tiles_per_s']:.2f}x slower"
             )
     print(
