@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import random
-import statistics
 import sys
 from pathlib import Path
 from types import ModuleType
@@ -24,25 +23,39 @@ def bench() -> ModuleType:
     return module
 
 
-def test_median_interval_holds_the_median_and_narrows_with_more_samples(bench: ModuleType) -> None:
+def rounds_of(rng: random.Random, level: float, spread: float, loads: list[float]) -> list[list[float]]:
+    """Latencies of 32 tiles per round; each round's machine load scales every tile of it."""
+    return [[load * rng.gauss(level, spread) for _ in range(32)] for load in loads]
+
+
+def test_pooled_ratio_and_its_interval(bench: ModuleType) -> None:
     rng = random.Random(1)
-    small = [rng.gauss(1.08, 0.05) for _ in range(12)]
-    large = [rng.gauss(1.08, 0.05) for _ in range(400)]
-    low_s, high_s = bench.median_ci(small, random.Random(0))
-    low_l, high_l = bench.median_ci(large, random.Random(0))
-    assert low_s <= statistics.median(small) <= high_s
-    assert low_l <= statistics.median(large) <= high_l
-    assert high_l - low_l < (high_s - low_s) / 2
-    assert low_l < 1.08 < high_l
+    loads = [rng.uniform(0.8, 1.4) for _ in range(8)]
+    proxy = rounds_of(rng, 21.6, 1.0, loads)
+    direct = rounds_of(rng, 20.0, 1.0, loads)
+    stratum = [(proxy, direct)]
+    estimate = bench.pooled_ratio(stratum)
+    low, high = bench.ratio_ci(stratum, random.Random(0))
+    assert low <= estimate <= high
+    assert low < 1.08 < high
+    assert high - low < 0.1
 
 
-def test_ratio_interval_of_two_samples(bench: ModuleType) -> None:
+def test_interval_narrows_with_more_rounds_and_strata(bench: ModuleType) -> None:
     rng = random.Random(2)
-    merc = [rng.uniform(9.0, 11.0) for _ in range(300)]
-    polar = [1.5 * v for v in merc[::-1]]
-    low, high = bench.ratio_ci(polar, merc, random.Random(0))
-    assert low < 1.5 < high
-    assert high - low < 0.2
+    strata = []
+    for _ in range(6):
+        loads = [rng.uniform(0.8, 1.4) for _ in range(8)]
+        strata.append((rounds_of(rng, 21.6, 2.0, loads), rounds_of(rng, 20.0, 2.0, loads)))
+    one = bench.ratio_ci(strata[:1], random.Random(0))
+    six = bench.ratio_ci(strata, random.Random(0))
+    assert six[1] - six[0] < one[1] - one[0]
+    assert six[0] < 1.08 < six[1]
+
+
+def test_rotation(bench: ModuleType) -> None:
+    assert bench.rotated(["a", "b", "c"], 0) == ["a", "b", "c"]
+    assert bench.rotated(["a", "b", "c"], 4) == ["b", "c", "a"]
 
 
 def test_verdict_words(bench: ModuleType) -> None:
