@@ -208,7 +208,7 @@ async def test_tiler_refuses_anonymous_calls(http_server_client: Any, jp_base_ur
 
 
 async def test_tiles_go_over_kept_alive_connections_to_a_private_socket(
-    samples: Path, tiler: Any, jp_serverapp: Any
+    samples: Path, tiler: Any, jp_serverapp: Any, http_server_client: Any, jp_base_url: str
 ) -> None:
     from tornado.routing import RuleRouter
 
@@ -219,14 +219,27 @@ async def test_tiles_go_over_kept_alive_connections_to_a_private_socket(
     while routers:
         for rule in routers.pop().rules:
             (routers if isinstance(rule.target, RuleRouter) else targets).append(rule.target)
+    dispatch = [t for t in targets if isinstance(t, keepalive.TilerDispatch)]
+    assert len(dispatch) == 1
     # Then its handler is jupyter-server-proxy's, forwarding over kept-alive connections
-    mounted = [t for t in targets if isinstance(t, type) and t.__name__.startswith("KeepAlive")]
-    assert len(mounted) == 1 and "SuperviseAndProxyHandler" in [c.__name__ for c in mounted[0].__mro__]
+    assert "SuperviseAndProxyHandler" in [c.__name__ for c in dispatch[0].handler.__mro__]
+    assert dispatch[0].handler.__name__.startswith("KeepAlive")
     # And many tiles are served through one pool of connections
+    await tiler("")
+    before = dispatch[0].chosen.copy()
     for _ in range(12):
         response = await tiler("cog/tiles/EPSG3413Quad/1/0/0.png", url=f"{SAMPLES}/{ARCTIC}", bidx="1")
         assert response.code == 200 and response.body[:4] == b"\x89PNG"
     assert len(keepalive._sessions) == 1
+    # And while the tiler runs, they skip jupyter-server-proxy's per-request set-up
+    assert dispatch[0].chosen - before == {"RunningTilerHandler": 12}
+    # But not its authentication: an anonymous tile of the running tiler is refused
+    anonymous = await http_server_client.fetch(
+        f"{jp_base_url}polartep/tiles/cog/tiles/EPSG3413Quad/1/0/0.png?url={SAMPLES}/{ARCTIC}",
+        raise_error=False, follow_redirects=False,
+    )  # fmt: skip
+    assert anonymous.code in (302, 401, 403) and anonymous.body[:4] != b"\x89PNG"
+    assert dispatch[0].chosen["RunningTilerHandler"] == before["RunningTilerHandler"] + 13
     # And the tiler listens on a Unix socket in a folder only this user can enter
     pid = json.loads((await tiler("")).body)["pid"]
     cmd = Path(f"/proc/{pid}/cmdline").read_bytes().split(b"\0")
