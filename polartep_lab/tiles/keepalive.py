@@ -174,6 +174,8 @@ class TilerDispatch(Router):
 
     def __init__(self, app: web.Application, handler: type[web.RequestHandler], context: str) -> None:
         self.app, self.handler, self.context = app, handler, context
+        #: the handler classes it chooses between (for route listings)
+        self.handlers: tuple[type[web.RequestHandler], ...] = (handler, RunningTilerHandler)
         #: how many requests went each way, by handler class name
         self.chosen: Counter[str] = Counter()
 

@@ -45,9 +45,11 @@ def polartep_routes(serverapp: object, base_url: str) -> list[RegisteredRoute]:
         regex = getattr(rule.matcher, "regex", None)
         if regex is None or not regex.pattern.startswith(prefix):
             continue
-        if not (isinstance(rule.target, type) and issubclass(rule.target, RequestHandler)):
-            continue
-        routes.append(RegisteredRoute(regex.pattern, rule.target, implemented_methods(rule.target)))
+        # a handler class, or a router choosing between handler classes (the tiler's dispatch)
+        targets = [rule.target] if isinstance(rule.target, type) else getattr(rule.target, "handlers", [])
+        for target in targets:
+            if isinstance(target, type) and issubclass(target, RequestHandler):
+                routes.append(RegisteredRoute(regex.pattern, target, implemented_methods(target)))
     return routes
 
 
