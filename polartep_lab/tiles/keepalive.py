@@ -27,7 +27,6 @@ import asyncio
 import contextlib
 import logging
 from collections import Counter
-from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlparse, urlunparse
@@ -75,12 +74,10 @@ async def close_sessions() -> None:
         _sessions.pop(key, None)
 
 
-async def forward(
-    handler: web.RequestHandler, socket_path: str, path: str, context: str, rewrite: Callable[[str], str]
-) -> None:
+async def forward(handler: web.RequestHandler, socket_path: str, path: str, context: str) -> None:
     """Send ``handler``'s request to the tiler on ``socket_path`` over a kept-alive connection and
-    write its answer. ``context`` is the tiler's mount (its X-Forwarded-Prefix); ``rewrite`` maps
-    the Location of a redirect to the mount."""
+    write its answer. ``context`` is the tiler's mount (its X-Forwarded-Prefix, and where the
+    Location of a redirect is put)."""
     request = handler.request
     headers = {k: v for k, v in request.headers.get_all() if k.lower() not in _NOT_FORWARDED}
     for name in ("X-Forwarded-Prefix", "X-Forwarded-Context", "X-ProxyContextPath"):
@@ -110,10 +107,19 @@ async def forward(
         if name in _NOT_RETURNED:
             continue
         if name == "Location" and response.status in (301, 302, 303, 307, 308):
-            value = rewrite(value)
+            value = under_mount(value, context)
         handler.add_header(name, value)
     if content:
         handler.write(content)
+
+
+def under_mount(location: str, context: str) -> str:
+    """An absolute path of the tiler, under the tiler's mount (as jupyter-server-proxy does);
+    full URLs and relative paths as they are."""
+    parsed = urlparse(location)
+    if parsed.scheme or parsed.netloc or not location.startswith("/"):
+        return location
+    return urlunparse(parsed._replace(path=url_path_join(context, parsed.path)))
 
 
 def keep_alive_handler(base: type[web.RequestHandler]) -> type[web.RequestHandler]:
@@ -127,10 +133,7 @@ def keep_alive_handler(base: type[web.RequestHandler]) -> type[web.RequestHandle
             if socket_path is None or self.request.headers.get("Upgrade", "").lower() == "websocket":
                 return await super().proxy(port, path)
             self._record_activity()
-            await forward(
-                self, socket_path, path, self._get_context_path("localhost", port),
-                lambda location: self._rewrite_location_header(location, "localhost", port, path),
-            )  # fmt: skip
+            await forward(self, socket_path, path, self._get_context_path("localhost", port))
             self._record_activity()
 
     KeepAliveTilerHandler.__name__ = f"KeepAlive{base.__name__}"
@@ -150,7 +153,7 @@ class RunningTilerHandler(JupyterHandler):
     @web.authenticated
     async def get(self, path: str) -> None:
         self._record_activity()
-        await forward(self, self.socket_path, path, self.context, self._location)
+        await forward(self, self.socket_path, path, self.context)
         self._record_activity()
 
     head = get
@@ -158,13 +161,6 @@ class RunningTilerHandler(JupyterHandler):
     def _record_activity(self) -> None:
         # what jupyter-server-proxy records, so the server's idle culling sees map traffic
         self.settings.setdefault("last_activity_times", {})["jupyter-server-proxy"] = datetime.now(UTC)
-
-    def _location(self, location: str) -> str:
-        """An absolute path of the tiler, under the tiler's mount (as jupyter-server-proxy does)."""
-        parsed = urlparse(location)
-        if parsed.scheme or parsed.netloc or not location.startswith("/"):
-            return location
-        return urlunparse(parsed._replace(path=url_path_join(self.context, parsed.path)))
 
 
 class TilerDispatch(Router):
@@ -235,4 +231,4 @@ def _is_tiler_rule(rule: Rule, pattern: str, base: type) -> bool:
 
 
 #: what the subclass uses of jupyter-server-proxy's handler (checked, not assumed, per version)
-_USED = ("ensure_process", "unix_socket", "_record_activity", "_get_context_path", "_rewrite_location_header")
+_USED = ("ensure_process", "unix_socket", "_record_activity", "_get_context_path")
