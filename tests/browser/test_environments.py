@@ -84,9 +84,13 @@ def test_create_watch_log_open_notebook_review_diff(envpage: JupyterLabPage, tmp
     expect(page.locator(".jp-KernelName").last).to_contain_text("browser-env", timeout=60_000)
     # Then a cell importing the package runs in that environment
     cell = notebook.locator(".jp-Cell .cm-content").first
+    code = "import polar_bear_counter, sys; print(polar_bear_counter.VERSION, sys.prefix)"
+    # (the code is in the cell before it is run: keys typed while the new notebook still settles
+    # on its kernel were lost once, leaving an empty cell to run)
     cell.click()
-    page.keyboard.type("import polar_bear_counter, sys; print(polar_bear_counter.VERSION, sys.prefix)")
-    page.keyboard.press("Shift+Enter")
+    cell.fill(code)
+    expect(cell).to_have_text(code)
+    cell.press("Shift+Enter")
     output = notebook.locator(".jp-OutputArea-output").first
     expect(output).to_contain_text("1.0", timeout=120_000)
     expect(output).to_contain_text("/builds/1/env")
